@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PORT ?= 8000
+# uv is installed with pip --user when missing; find it there too.
+UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/bin/uv")
+PYTHON = $(UV) run --frozen python
+MANAGE = $(PYTHON) manage.py
+
+.PHONY: run test install uv lint messages check-messages bench worker
+
+uv:
+	@test -x "$(UV)" || { \
+		echo "Installing uv (Python package manager)…"; \
+		python3 -m pip install --user --quiet uv 2>/dev/null \
+		|| python3 -m pip install --user --quiet --break-system-packages uv; }
+
+install: uv
+	$(UV) sync --frozen
+
+## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with the mail worker.
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (mail worker running; Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --no-reload --interval 1 & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite (unit, integration, browser with axe-core).
+test: install
+	$(UV) run --frozen ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+## make messages: refresh the Swedish catalogue from the code (needs GNU gettext).
+messages: install
+	$(MANAGE) catalog
+
+worker: install
+	$(MANAGE) db_worker --no-reload

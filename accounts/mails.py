@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from notifications.mail import mail_context
+from notifications.models import MailKind
+
+from .models import StaffUser
+
+
+def _set_password_link(user) -> str:
+    """A single-use, time-limited link, minted at delivery (never stored)."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL + path
+
+
+@mail_context(MailKind.STAFF_PASSWORD_RESET)
+@mail_context(MailKind.STAFF_WELCOME)
+def staff_link(context: dict) -> dict | None:
+    user = StaffUser.objects.filter(pk=context["user"], is_active=True).first()
+    if user is None:
+        return None
+    return {"user": user, "link": _set_password_link(user), "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}

@@ -1,0 +1,119 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HEAD_ADMIN = "huvudadministrator", _("Head administrator")
+    REGISTRAR = "registrerare", _("Registrar")
+    MEDIATOR = "formedlare", _("Mediator")
+
+
+#: Roles that may use the registrar UI (SPEC §2 Staff accounts).
+REGISTRAR_ROLES = frozenset({Role.HEAD_ADMIN, Role.REGISTRAR})
+
+
+class StaffUserQuerySet(models.QuerySet):
+    def at_library(self, library):
+        return self.filter(library=library.main_library, is_active=True)
+
+
+class StaffUserManager(BaseUserManager.from_queryset(StaffUserQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # E-mail is the login and is unique case-insensitively.
+        return self.get(email__iexact=username)
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).strip(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class StaffUser(AbstractBaseUser, PermissionsMixin):
+    """A personal account of library staff, or of MTM staff (is_staff, no library)."""
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("library"),
+        help_text=_("The main library this account belongs to. Empty for MTM staff."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    is_staff = models.BooleanField(
+        _("MTM staff"),
+        default=False,
+        help_text=_("MTM staff work in the administration site."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivate instead of deleting when the person leaves the workplace."),
+    )
+    date_joined = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = StaffUserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+        constraints = [
+            # The login: unique whatever the case (SPEC §2 Staff accounts).
+            models.UniqueConstraint(Lower("email"), name="staffuser_email_ci_unique"),
+            # Library staff have both a library and a role; MTM staff have neither.
+            models.CheckConstraint(
+                condition=(Q(library__isnull=True) & Q(role=""))
+                | (Q(library__isnull=False) & ~Q(role="")),
+                name="staffuser_library_and_role_together",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).strip()
+
+    @property
+    def is_registrar(self) -> bool:
+        """May use the registrar UI: a head administrator or registrar of a library."""
+        return self.is_active and self.library_id is not None and self.role in REGISTRAR_ROLES
+
+    @property
+    def is_head_admin(self) -> bool:
+        return self.is_registrar and self.role == Role.HEAD_ADMIN

@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from .forms import (
+    EmailChangeForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+
+class LoginView(auth_views.LoginView):
+    """Anyone: the staff login (E-post, Lösenord, Logga in, Glömt lösenord)."""
+
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """A logged-in person, by POST: ends the session and clears the browser's copy."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Anyone: asks for a reset link. The answer is the same whether or not the address exists."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Anyone holding a valid link: chooses a new password. The link works once."""
+
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2", "password")
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Any logged-in staff member: Mina uppgifter — own details, password and e-mail."""
+    user = request.user
+    password_form = PasswordChangeForm(user, prefix="password")
+    email_form = EmailChangeForm(user, prefix="email", initial={"email": user.email})
+    if request.method == "POST" and "change_password" in request.POST:
+        password_form = PasswordChangeForm(user, request.POST, prefix="password")
+        if password_form.is_valid():
+            password_form.save()
+            # Other sessions end (their auth hash no longer matches); this one stays.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:profile")
+    elif request.method == "POST" and "change_email" in request.POST:
+        email_form = EmailChangeForm(user, request.POST, prefix="email")
+        if email_form.is_valid():
+            email_form.save()
+            messages.success(request, _("Your e-mail address has been changed."))
+            return redirect("accounts:profile")
+    form = password_form if password_form.errors else email_form
+    return render(
+        request,
+        "accounts/profile.html",
+        {"password_form": password_form, "email_form": email_form, "form": form},
+    )

@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import County, Library, Municipality
+
+
+class BranchInline(admin.TabularInline):
+    model = Library
+    fk_name = "parent"
+    fields = ["name", "library_type", "municipality", "active"]
+    autocomplete_fields = ["municipality"]
+    extra = 0
+    verbose_name = _("branch")
+    verbose_name_plural = _("branches")
+
+
+@admin.register(Library)
+class LibraryAdmin(admin.ModelAdmin):
+    list_display = ["name", "library_type", "municipality", "county_name", "parent", "active"]
+    list_filter = ["library_type", "active", "municipality__county"]
+    search_fields = ["name", "city", "municipality__name"]
+    autocomplete_fields = ["parent", "municipality"]
+    list_select_related = ["municipality__county", "parent"]
+    fieldsets = [
+        (None, {"fields": ["name", "library_type", "parent", "municipality", "active"]}),
+        (_("Talking-book contact"), {"fields": ["contact_name", "contact_email"]}),
+        (
+            _("Contact details"),
+            {"fields": ["box", "street_address", "postal_code", "city", "country",
+                        "email", "phone", "fax", "website"]},
+        ),
+    ]
+    inlines = [BranchInline]
+
+    @admin.display(description=_("county"), ordering="municipality__county__name")
+    def county_name(self, library):
+        return library.municipality.county.name
+
+    def get_inlines(self, request, obj):
+        # Branches are listed on their main library only.
+        return [] if obj is not None and obj.is_branch else self.inlines
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "county"]
+    list_filter = ["county"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,78 @@
+"""Demo libraries and staff accounts (manage.py seed_demo). Idempotent."""
+
+from accounts.models import Role, StaffUser
+
+from .models import Library, LibraryType, Municipality
+
+DEMO_PASSWORD = "Demo-register-2026"  # noqa: S105 - documented in the README, demo data only
+
+LIBRARIES = [
+    # name, type, municipality, parent, contact details
+    ("MTM:s stadsbibliotek", LibraryType.PUBLIC, "Stockholm", None,
+     {"contact_name": "Tove Talbok", "contact_email": "talbok@stadsbibliotek.example",
+      "street_address": "Sveavägen 73", "postal_code": "113 50", "city": "Stockholm",
+      "email": "info@stadsbibliotek.example", "phone": "08-508 310 00",
+      "website": "https://stadsbibliotek.example"}),
+    ("MTM:s stadsbibliotek – Kista filial", LibraryType.PUBLIC, "Stockholm", "MTM:s stadsbibliotek",
+     {"street_address": "Kista galleria", "postal_code": "164 91", "city": "Kista"}),
+    ("MTM:s stadsbibliotek – Skärholmens filial", LibraryType.PUBLIC, "Stockholm",
+     "MTM:s stadsbibliotek", {"city": "Skärholmen"}),
+    ("Sundbybergs bibliotek", LibraryType.PUBLIC, "Sundbyberg", None,
+     {"contact_name": "Sara Sund", "contact_email": "talbok@sundbyberg.example",
+      "street_address": "Kyrkogatan 2", "postal_code": "172 63", "city": "Sundbyberg",
+      "phone": "08-706 80 00"}),
+    ("Göteborgs universitetsbibliotek", LibraryType.UNIVERSITY, "Göteborg", None,
+     {"contact_name": "Ulla Universitet", "contact_email": "talbok@ub.gu.example", "city": "Göteborg"}),
+    ("Malmö stadsbibliotek", LibraryType.PUBLIC, "Malmö", None,
+     {"contact_name": "Maja Malm", "city": "Malmö"}),
+    ("Regionbibliotek Uppsala", LibraryType.REGIONAL, "Uppsala", None, {"city": "Uppsala"}),
+    ("Patientbiblioteket Norrlands universitetssjukhus", LibraryType.HOSPITAL, "Umeå", None,
+     {"city": "Umeå"}),
+    ("Katedralskolans skolbibliotek", LibraryType.SCHOOL, "Lund", None, {"city": "Lund"}),
+]
+
+STAFF = [
+    # e-mail, first name, last name, library, role
+    ("registrerare@stadsbibliotek.example", "Rita", "Registrerare", "MTM:s stadsbibliotek",
+     Role.REGISTRAR),
+    ("huvudadmin@stadsbibliotek.example", "Hugo", "Huvudadmin", "MTM:s stadsbibliotek",
+     Role.HEAD_ADMIN),
+    ("formedlare@stadsbibliotek.example", "Frida", "Förmedlare", "MTM:s stadsbibliotek",
+     Role.MEDIATOR),
+    ("registrerare@sundbyberg.example", "Sune", "Sundberg", "Sundbybergs bibliotek", Role.REGISTRAR),
+]
+
+
+def seed_libraries() -> dict[str, Library]:
+    libraries = {}
+    for name, library_type, municipality, parent, details in LIBRARIES:
+        library, _ = Library.objects.update_or_create(
+            name=name,
+            defaults={
+                "library_type": library_type,
+                "municipality": Municipality.objects.get(name=municipality),
+                "parent": libraries.get(parent),
+                "active": True,
+                **details,
+            },
+        )
+        libraries[name] = library
+    return libraries
+
+
+def seed_staff(libraries: dict[str, Library]) -> None:
+    for email, first_name, last_name, library, role in STAFF:
+        _upsert_staff(email, first_name=first_name, last_name=last_name,
+                      library=libraries[library], role=role)
+    _upsert_staff("mtm@mtm.example", first_name="Maria", last_name="MTM", library=None, role="",
+                  is_staff=True, is_superuser=True)
+
+
+def _upsert_staff(email, **fields):
+    user = StaffUser.objects.filter(email__iexact=email).first() or StaffUser(email=email)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.is_active = True
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+    user.save()

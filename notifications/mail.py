@@ -1,0 +1,125 @@
+"""The one way to send a mail: queue it in the current transaction, deliver it later.
+
+    queue_mail(MailKind.TRANSFER_ACCEPTED, to=borrower.email, borrower=borrower.pk)
+
+The row and its delivery task are written in the caller's transaction, so a
+rollback sends nothing and a commit loses nothing, even while the mail server is
+down: the worker (`manage.py db_worker`) retries with back-off.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from .models import MailKind, MailStatus, OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+#: kind -> function(stored context) -> template context, or None when the mail
+#: is no longer relevant (its borrower was deleted, say). Filled by @mail_context.
+_BUILDERS: dict[str, Callable[[dict], dict | None]] = {}
+
+
+def mail_context(kind: MailKind):
+    """Register how to turn a queued mail's stored context into template context.
+
+    The builder runs at delivery time, in the worker: that is where secrets such
+    as set-password tokens are minted, so they are never stored.
+    """
+
+    def register(builder):
+        _BUILDERS[kind] = builder
+        return builder
+
+    return register
+
+
+def queue_mail(kind: MailKind, *, to: str, **context) -> OutgoingMail:
+    """Queue one mail in the current transaction. `context` must be JSON: ids and strings."""
+    mail = OutgoingMail.objects.create(kind=kind, to=to, context=context)
+    deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+def resend(mail: OutgoingMail) -> None:
+    """Give a finally failed (or cancelled) mail a fresh set of attempts."""
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.QUEUED, attempts=0, last_error="", next_attempt_at=None
+        )
+        deliver_mail.enqueue(mail.pk)
+
+
+def render_mail(kind: str, *, to: str, context: dict) -> EmailMultiAlternatives:
+    """Render a mail from templates/mail/<kind>.subject.txt, .txt and .html, in Swedish."""
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"mail/{kind}.subject.txt", context).split())
+        text = render_to_string(f"mail/{kind}.txt", context)
+        html = render_to_string(f"mail/{kind}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def build_context(mail: OutgoingMail) -> dict | None:
+    builder = _BUILDERS.get(mail.kind)
+    return builder(mail.context) if builder else dict(mail.context)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes, at most an hour between attempts."""
+    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+@task()
+def deliver_mail(mail_id: int) -> str:
+    """Send one queued mail; on a delivery error, schedule a retry or give up."""
+    with transaction.atomic():
+        # The row lock keeps two workers from sending the same mail.
+        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status != MailStatus.QUEUED:
+            return "skipped"
+        context = build_context(mail)
+        if context is None:
+            mail.status = MailStatus.CANCELLED
+            mail.save(update_fields=["status"])
+            return "cancelled"
+        message = render_mail(mail.kind, to=mail.to, context=context)
+        mail.attempts += 1
+        mail.subject = message.subject[:200]
+        try:
+            message.send()
+        except (SMTPException, OSError) as error:
+            return _record_failure(mail, error)
+        mail.status = MailStatus.SENT
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+        mail.next_attempt_at = None
+        mail.save()
+        return "sent"
+
+
+def _record_failure(mail: OutgoingMail, error: Exception) -> str:
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    backend = deliver_mail.get_backend()
+    if mail.attempts >= settings.MAIL_MAX_ATTEMPTS or not backend.supports_defer:
+        mail.status = MailStatus.FAILED
+        mail.next_attempt_at = None
+        mail.save()
+        logger.error("Mail %s (%s) failed for good after %s attempts", mail.pk, mail.kind, mail.attempts)
+        return "failed"
+    mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+    mail.save()
+    deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+    logger.warning("Mail %s (%s) attempt %s failed; retrying", mail.pk, mail.kind, mail.attempts)
+    return "retrying"

@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MailKind(models.TextChoices):
+    """Every mail the registry sends; each has templates/mail/<value>.{subject.txt,txt,html}."""
+
+    STAFF_PASSWORD_RESET = "staff_password_reset", _("Staff password reset")
+    STAFF_WELCOME = "staff_welcome", _("New staff account")
+    BORROWER_CREDENTIALS = "borrower_credentials", _("Borrower login details")
+    BORROWER_PASSWORD_RESET = "borrower_password_reset", _("Borrower password reset")
+    EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
+    TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+    TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")
+    TRANSFER_PULLED = "transfer_pulled", _("Moved to another library")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutgoingMail(models.Model):
+    """One mail, queued in the transaction that caused it.
+
+    Only the kind, the recipient and a small JSON context (ids, dates) are
+    stored: the text is rendered when it is sent, so secrets such as
+    set-password links are minted at delivery and never stored (SPEC §2 Credentials).
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=MailKind.choices)
+    to = models.EmailField(_("recipient"), max_length=254)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [
+            # The admin's "failed mail" view, and the operations check for stuck mail.
+            models.Index(fields=["status", "created_at"], name="mail_status_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to}"

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from libraries.demo import seed_libraries, seed_staff
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo libraries, staff accounts and borrowers listed in the README. "
+        "Idempotent: running it again brings the demo data back to its original state "
+        "without duplicating anything. Uses only Skatteverket's reserved test numbers."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        libraries = seed_libraries()
+        seed_staff(libraries)
+        self.stdout.write(f"Demo data ready: {len(libraries)} libraries.")

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", include("libraries.urls")),
+    path("konto/", include("accounts.urls")),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

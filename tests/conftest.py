@@ -1,0 +1,73 @@
+"""The cast: library A (with a branch) and its registrar, head administrator and
+förmedlare; library B and its registrar; an uninvolved library C; MTM staff."""
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import LibraryFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Mail is delivered at once in tests (SPEC §2 Mail); tests about the real
+    # queue switch to the database backend themselves.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SITE_URL = "https://register.example"
+
+
+@pytest.fixture
+def library_a(db):
+    return LibraryFactory(name="Bibliotek A")
+
+
+@pytest.fixture
+def branch_a(library_a):
+    return LibraryFactory(name="Bibliotek A – filial", parent=library_a)
+
+
+@pytest.fixture
+def library_b(db):
+    return LibraryFactory(name="Bibliotek B")
+
+
+@pytest.fixture
+def library_c(db):
+    return LibraryFactory(name="Bibliotek C")
+
+
+@pytest.fixture
+def registrar(library_a):
+    return StaffFactory(email="rita@a.example", first_name="Rita", library=library_a)
+
+
+@pytest.fixture
+def head_admin(library_a):
+    return StaffFactory(
+        email="hugo@a.example", first_name="Hugo", library=library_a, role=Role.HEAD_ADMIN
+    )
+
+
+@pytest.fixture
+def mediator(library_a):
+    return StaffFactory(
+        email="frida@a.example", first_name="Frida", library=library_a, role=Role.MEDIATOR
+    )
+
+
+@pytest.fixture
+def registrar_b(library_b):
+    return StaffFactory(email="sune@b.example", first_name="Sune", library=library_b)
+
+
+@pytest.fixture
+def mtm_staff(db):
+    return StaffFactory(
+        email="maria@mtm.example", library=None, role="", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def registrar_client(client, registrar):
+    client.force_login(registrar)
+    return client
