@@ -13,8 +13,10 @@ class LoginForm(AccessibleFormMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
-        error_messages={"required": _("Enter your e-mail address."),
-                        "invalid": _("Enter an e-mail address like name@library.se.")},
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address like name@library.se."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
@@ -34,8 +36,10 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
-        error_messages={"required": _("Enter your e-mail address."),
-                        "invalid": _("Enter an e-mail address like name@library.se.")},
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address like name@library.se."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -54,7 +58,9 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
-        help_text=_("At least 12 characters. A long sentence is easy to remember and hard to guess."),
+        help_text=_(
+            "At least 12 characters. A long sentence is easy to remember and hard to guess."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
         error_messages={"required": _("Enter a new password.")},
     )
@@ -79,7 +85,9 @@ class PasswordChangeForm(SetPasswordForm):
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]
         if not self.user.check_password(old_password):
-            raise forms.ValidationError(_("The current password is wrong."), code="password_incorrect")
+            raise forms.ValidationError(
+                _("The current password is wrong."), code="password_incorrect"
+            )
         return old_password
 
 
@@ -89,8 +97,10 @@ class EmailChangeForm(AccessibleFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("New e-mail address"),
         max_length=254,
-        error_messages={"required": _("Enter the new e-mail address."),
-                        "invalid": _("Enter an e-mail address like name@library.se.")},
+        error_messages={
+            "required": _("Enter the new e-mail address."),
+            "invalid": _("Enter an e-mail address like name@library.se."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
@@ -117,7 +127,9 @@ class EmailChangeForm(AccessibleFormMixin, forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError(_("The current password is wrong."), code="password_incorrect")
+            raise forms.ValidationError(
+                _("The current password is wrong."), code="password_incorrect"
+            )
         return password
 
     def save(self):

@@ -14,8 +14,10 @@ def _set_password_link(user) -> str:
     """A single-use, time-limited link, minted at delivery (never stored)."""
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL + path
 
@@ -26,4 +28,8 @@ def staff_link(context: dict) -> dict | None:
     user = StaffUser.objects.filter(pk=context["user"], is_active=True).first()
     if user is None:
         return None
-    return {"user": user, "link": _set_password_link(user), "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+    return {
+        "user": user,
+        "link": _set_password_link(user),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }

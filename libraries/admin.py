@@ -26,8 +26,19 @@ class LibraryAdmin(admin.ModelAdmin):
         (_("Talking-book contact"), {"fields": ["contact_name", "contact_email"]}),
         (
             _("Contact details"),
-            {"fields": ["box", "street_address", "postal_code", "city", "country",
-                        "email", "phone", "fax", "website"]},
+            {
+                "fields": [
+                    "box",
+                    "street_address",
+                    "postal_code",
+                    "city",
+                    "country",
+                    "email",
+                    "phone",
+                    "fax",
+                    "website",
+                ]
+            },
         ),
     ]
     inlines = [BranchInline]

@@ -8,38 +8,109 @@ DEMO_PASSWORD = "Demo-register-2026"  # noqa: S105 - documented in the README, d
 
 LIBRARIES = [
     # name, type, municipality, parent, contact details
-    ("MTM:s stadsbibliotek", LibraryType.PUBLIC, "Stockholm", None,
-     {"contact_name": "Tove Talbok", "contact_email": "talbok@stadsbibliotek.example",
-      "street_address": "Sveavägen 73", "postal_code": "113 50", "city": "Stockholm",
-      "email": "info@stadsbibliotek.example", "phone": "08-508 310 00",
-      "website": "https://stadsbibliotek.example"}),
-    ("MTM:s stadsbibliotek – Kista filial", LibraryType.PUBLIC, "Stockholm", "MTM:s stadsbibliotek",
-     {"street_address": "Kista galleria", "postal_code": "164 91", "city": "Kista"}),
-    ("MTM:s stadsbibliotek – Skärholmens filial", LibraryType.PUBLIC, "Stockholm",
-     "MTM:s stadsbibliotek", {"city": "Skärholmen"}),
-    ("Sundbybergs bibliotek", LibraryType.PUBLIC, "Sundbyberg", None,
-     {"contact_name": "Sara Sund", "contact_email": "talbok@sundbyberg.example",
-      "street_address": "Kyrkogatan 2", "postal_code": "172 63", "city": "Sundbyberg",
-      "phone": "08-706 80 00"}),
-    ("Göteborgs universitetsbibliotek", LibraryType.UNIVERSITY, "Göteborg", None,
-     {"contact_name": "Ulla Universitet", "contact_email": "talbok@ub.gu.example", "city": "Göteborg"}),
-    ("Malmö stadsbibliotek", LibraryType.PUBLIC, "Malmö", None,
-     {"contact_name": "Maja Malm", "city": "Malmö"}),
+    (
+        "MTM:s stadsbibliotek",
+        LibraryType.PUBLIC,
+        "Stockholm",
+        None,
+        {
+            "contact_name": "Tove Talbok",
+            "contact_email": "talbok@stadsbibliotek.example",
+            "street_address": "Sveavägen 73",
+            "postal_code": "113 50",
+            "city": "Stockholm",
+            "email": "info@stadsbibliotek.example",
+            "phone": "08-508 310 00",
+            "website": "https://stadsbibliotek.example",
+        },
+    ),
+    (
+        "MTM:s stadsbibliotek – Kista filial",
+        LibraryType.PUBLIC,
+        "Stockholm",
+        "MTM:s stadsbibliotek",
+        {"street_address": "Kista galleria", "postal_code": "164 91", "city": "Kista"},
+    ),
+    (
+        "MTM:s stadsbibliotek – Skärholmens filial",
+        LibraryType.PUBLIC,
+        "Stockholm",
+        "MTM:s stadsbibliotek",
+        {"city": "Skärholmen"},
+    ),
+    (
+        "Sundbybergs bibliotek",
+        LibraryType.PUBLIC,
+        "Sundbyberg",
+        None,
+        {
+            "contact_name": "Sara Sund",
+            "contact_email": "talbok@sundbyberg.example",
+            "street_address": "Kyrkogatan 2",
+            "postal_code": "172 63",
+            "city": "Sundbyberg",
+            "phone": "08-706 80 00",
+        },
+    ),
+    (
+        "Göteborgs universitetsbibliotek",
+        LibraryType.UNIVERSITY,
+        "Göteborg",
+        None,
+        {
+            "contact_name": "Ulla Universitet",
+            "contact_email": "talbok@ub.gu.example",
+            "city": "Göteborg",
+        },
+    ),
+    (
+        "Malmö stadsbibliotek",
+        LibraryType.PUBLIC,
+        "Malmö",
+        None,
+        {"contact_name": "Maja Malm", "city": "Malmö"},
+    ),
     ("Regionbibliotek Uppsala", LibraryType.REGIONAL, "Uppsala", None, {"city": "Uppsala"}),
-    ("Patientbiblioteket Norrlands universitetssjukhus", LibraryType.HOSPITAL, "Umeå", None,
-     {"city": "Umeå"}),
+    (
+        "Patientbiblioteket Norrlands universitetssjukhus",
+        LibraryType.HOSPITAL,
+        "Umeå",
+        None,
+        {"city": "Umeå"},
+    ),
     ("Katedralskolans skolbibliotek", LibraryType.SCHOOL, "Lund", None, {"city": "Lund"}),
 ]
 
 STAFF = [
     # e-mail, first name, last name, library, role
-    ("registrerare@stadsbibliotek.example", "Rita", "Registrerare", "MTM:s stadsbibliotek",
-     Role.REGISTRAR),
-    ("huvudadmin@stadsbibliotek.example", "Hugo", "Huvudadmin", "MTM:s stadsbibliotek",
-     Role.HEAD_ADMIN),
-    ("formedlare@stadsbibliotek.example", "Frida", "Förmedlare", "MTM:s stadsbibliotek",
-     Role.MEDIATOR),
-    ("registrerare@sundbyberg.example", "Sune", "Sundberg", "Sundbybergs bibliotek", Role.REGISTRAR),
+    (
+        "registrerare@stadsbibliotek.example",
+        "Rita",
+        "Registrerare",
+        "MTM:s stadsbibliotek",
+        Role.REGISTRAR,
+    ),
+    (
+        "huvudadmin@stadsbibliotek.example",
+        "Hugo",
+        "Huvudadmin",
+        "MTM:s stadsbibliotek",
+        Role.HEAD_ADMIN,
+    ),
+    (
+        "formedlare@stadsbibliotek.example",
+        "Frida",
+        "Förmedlare",
+        "MTM:s stadsbibliotek",
+        Role.MEDIATOR,
+    ),
+    (
+        "registrerare@sundbyberg.example",
+        "Sune",
+        "Sundberg",
+        "Sundbybergs bibliotek",
+        Role.REGISTRAR,
+    ),
 ]
 
 
@@ -62,10 +133,18 @@ def seed_libraries() -> dict[str, Library]:
 
 def seed_staff(libraries: dict[str, Library]) -> None:
     for email, first_name, last_name, library, role in STAFF:
-        _upsert_staff(email, first_name=first_name, last_name=last_name,
-                      library=libraries[library], role=role)
-    _upsert_staff("mtm@mtm.example", first_name="Maria", last_name="MTM", library=None, role="",
-                  is_staff=True, is_superuser=True)
+        _upsert_staff(
+            email, first_name=first_name, last_name=last_name, library=libraries[library], role=role
+        )
+    _upsert_staff(
+        "mtm@mtm.example",
+        first_name="Maria",
+        last_name="MTM",
+        library=None,
+        role="",
+        is_staff=True,
+        is_superuser=True,
+    )
 
 
 def _upsert_staff(email, **fields):

@@ -80,7 +80,10 @@ class Library(models.Model):
         help_text=_("Empty for a main library; the main library for a branch."),
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="libraries", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="libraries",
+        verbose_name=_("municipality"),
     )
     contact_name = models.CharField(_("talking-book contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("talking-book contact e-mail"), blank=True)

@@ -18,9 +18,10 @@ urlpatterns = [
         name="head_admins",
     ),
     path(
-        "mitt-bibliotek/registrerare/", views.staff_list, {"role": Role.REGISTRAR}, name="registrars"
+        "mitt-bibliotek/registrerare/",
+        views.staff_list,
+        {"role": Role.REGISTRAR},
+        name="registrars",
     ),
-    path(
-        "mitt-bibliotek/formedlare/", views.staff_list, {"role": Role.MEDIATOR}, name="mediators"
-    ),
+    path("mitt-bibliotek/formedlare/", views.staff_list, {"role": Role.MEDIATOR}, name="mediators"),
 ]

@@ -1,17 +1,31 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import head_admin_required, registrar_required
 from accounts.models import Role, StaffUser
+from borrowers.models import Borrower
 
 from .models import Library
+
+EXPIRY_NOTICE_DAYS = 14
 
 
 @registrar_required
 def start(request):
     """Registrars and head administrators: the start page of their library."""
-    library = request.user.library
-    return render(request, "libraries/start.html", {"library": library})
+    borrowers = Borrower.objects.visible_to(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "libraries/start.html",
+        {
+            "library": request.user.library,
+            "borrower_count": borrowers.count(),
+            "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
+            "expiry_notice_days": EXPIRY_NOTICE_DAYS,
+        },
+    )
 
 
 @registrar_required
@@ -38,7 +52,9 @@ def branch(request, pk):
         pk=pk,
         parent_id=request.user.library_id,
     )
-    return render(request, "libraries/branch.html", {"library": request.user.library, "branch": branch})
+    return render(
+        request, "libraries/branch.html", {"library": request.user.library, "branch": branch}
+    )
 
 
 STAFF_LIST_TITLES = {

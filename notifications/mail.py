@@ -116,7 +116,9 @@ def _record_failure(mail: OutgoingMail, error: Exception) -> str:
         mail.status = MailStatus.FAILED
         mail.next_attempt_at = None
         mail.save()
-        logger.error("Mail %s (%s) failed for good after %s attempts", mail.pk, mail.kind, mail.attempts)
+        logger.error(
+            "Mail %s (%s) failed for good after %s attempts", mail.pk, mail.kind, mail.attempts
+        )
         return "failed"
     mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
     mail.save()

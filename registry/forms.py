@@ -12,10 +12,8 @@ class AccessibleFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+                css = "form-check-input"  # CheckboxSelectMultiple is a RadioSelect
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:

@@ -196,7 +196,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = 20
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MTM:s användarregister <noreply@mtm.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="MTM:s användarregister <noreply@mtm.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Mail is queued in the database inside the transaction that causes it and sent

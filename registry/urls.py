@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", include("libraries.urls")),
     path("konto/", include("accounts.urls")),
+    path("lantagare/", include("borrowers.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

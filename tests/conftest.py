@@ -71,3 +71,17 @@ def mtm_staff(db):
 def registrar_client(client, registrar):
     client.force_login(registrar)
     return client
+
+
+@pytest.fixture
+def borrower_a(library_a):
+    from tests.factories import BorrowerFactory
+
+    return BorrowerFactory(library=library_a, first_name="Anna", last_name="Andersson")
+
+
+@pytest.fixture
+def borrower_b(library_b):
+    from tests.factories import BorrowerFactory
+
+    return BorrowerFactory(library=library_b, first_name="Bertil", last_name="Berg")

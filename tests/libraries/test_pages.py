@@ -73,7 +73,12 @@ def test_staff_lists_are_for_head_administrators(registrar_client):
 def test_head_admin_menu_offers_the_staff_lists(client, head_admin):
     client.force_login(head_admin)
     menu = client.get(reverse("libraries:my_library")).content.decode()
-    for text in ["Visa huvudadministratörer", "Visa registrerare", "Visa förmedlare", "Visa filialer"]:
+    for text in [
+        "Visa huvudadministratörer",
+        "Visa registrerare",
+        "Visa förmedlare",
+        "Visa filialer",
+    ]:
         assert text in menu
 
 

@@ -11,7 +11,7 @@ from notifications import mail as mail_module
 from notifications.mail import queue_mail, resend, retry_delay
 from notifications.models import MailKind, MailStatus, OutgoingMail
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -76,7 +76,8 @@ def test_mail_fails_for_good_after_the_last_attempt_and_can_be_resent(
     settings.MAIL_MAX_ATTEMPTS = 1
     original_send = mail_module.EmailMultiAlternatives.send
     monkeypatch.setattr(
-        mail_module.EmailMultiAlternatives, "send",
+        mail_module.EmailMultiAlternatives,
+        "send",
         lambda self, *a, **k: (_ for _ in ()).throw(ConnectionRefusedError("refused")),
     )
     mail = queue_mail(MailKind.STAFF_PASSWORD_RESET, to=registrar.email, user=registrar.pk)

@@ -18,7 +18,11 @@ def manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=environment | env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=environment | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

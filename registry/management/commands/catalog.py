@@ -38,8 +38,12 @@ class Command(BaseCommand):
 
         with locked():
             call_command(
-                "makemessages", locale=["sv"], no_obsolete=True, add_location="file",
-                ignore_patterns=[".venv/*", "staticfiles/*", "tests/*"], verbosity=0,
+                "makemessages",
+                locale=["sv"],
+                no_obsolete=True,
+                add_location="file",
+                ignore_patterns=[".venv/*", "staticfiles/*", "tests/*"],
+                verbosity=0,
             )
             catalogue = polib.pofile(str(CATALOGUE), wrapwidth=100)
             if options["apply"]:
@@ -50,18 +54,27 @@ class Command(BaseCommand):
                     entry.msgstr = ""
                     entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
                     entry.previous_msgid = entry.previous_msgid_plural = None
-            catalogue.metadata.update({
-                "Language": "sv", "Content-Type": "text/plain; charset=UTF-8",
-                "Plural-Forms": "nplurals=2; plural=(n != 1);",
-            })
+            catalogue.metadata.update(
+                {
+                    "Language": "sv",
+                    "Content-Type": "text/plain; charset=UTF-8",
+                    "Plural-Forms": "nplurals=2; plural=(n != 1);",
+                }
+            )
             catalogue.save()
             catalogue.save_as_mofile(str(CATALOGUE.with_suffix(".mo")))
         missing = [e for e in catalogue if not e.translated()]
         if options["missing"]:
-            self.stdout.write(json.dumps(
-                {e.msgid: ([e.msgid, e.msgid_plural] if e.msgid_plural else "") for e in missing},
-                ensure_ascii=False, indent=1,
-            ))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        e.msgid: ([e.msgid, e.msgid_plural] if e.msgid_plural else "")
+                        for e in missing
+                    },
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
         else:
             self.stdout.write(f"{len(catalogue)} messages, {len(missing)} untranslated.")
 

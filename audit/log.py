@@ -1,0 +1,40 @@
+"""Write audit events. Call inside the transaction of the change being recorded."""
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from .models import Action, AuditEvent
+
+
+def keyed_hash(term: str) -> str:
+    """A keyed hash of an identity number: lets MTM find "who searched for X"
+    later without the log ever holding X (security.md §10)."""
+    key = settings.AUDIT_HASH_KEY.encode()
+    return hmac.new(key, term.encode(), hashlib.sha256).hexdigest()
+
+
+def record(
+    action: Action,
+    *,
+    actor=None,
+    borrower=None,
+    library=None,
+    fields: Iterable[str] = (),
+    search_term: str | None = None,
+    **detail,
+) -> AuditEvent:
+    """Record one event. `fields` are names only, never values."""
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=staff,
+        actor_role=(staff.role or ("mtm" if staff.is_staff else "")) if staff else "",
+        library=library if library is not None else getattr(borrower, "library", None),
+        borrower_code=getattr(borrower, "code", None),
+        fields=sorted(fields),
+        search_hash=keyed_hash(search_term) if search_term else "",
+        detail=detail,
+    )

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CREATED = "created", _("created")
+    VIEWED = "viewed", _("viewed")
+    SEARCHED = "searched", _("searched")
+    LISTED = "listed", _("listed")
+    UPDATED = "updated", _("updated")
+    PASSWORD_SET = "password_set", _("password set")
+    DELETED = "deleted", _("deleted")
+    CREDENTIALS_SENT = "credentials_sent", _("login details sent")
+    TRANSFER_REQUESTED = "transfer_requested", _("transfer requested")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("transfer accepted")
+    TRANSFER_REJECTED = "transfer_rejected", _("transfer rejected")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("transfer cancelled")
+    TRANSFER_PULLED = "transfer_pulled", _("moved to another library")
+    REMINDER_SENT = "reminder_sent", _("expiry reminder sent")
+    LOGGED_IN = "logged_in", _("logged in")
+    AUTHENTICATED = "authenticated", _("login checked")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which borrower, and when (SPEC §2 Audit log).
+
+    Append-only. It refers to the borrower by internal code only, with no
+    foreign key, so it survives the borrower's deletion and then holds no
+    personal data about them. Search terms that are identity numbers are kept
+    only as a keyed hash.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # PROTECT: the log keeps its references; staff accounts are deactivated, not deleted.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff account"),
+    )
+    actor_role = models.CharField(_("role then"), max_length=30, blank=True)
+    library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("library"),
+        help_text=_("The library the action was done for or from."),
+    )
+    borrower_code = models.UUIDField(_("borrower's internal code"), null=True, blank=True)
+    fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    search_hash = models.CharField(_("search term (keyed hash)"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        default_permissions = ("view",)
+        indexes = [
+            # The per-borrower history (GDPR art. 15 requests, MTM's admin filter).
+            models.Index(fields=["borrower_code", "at"], name="audit_borrower_at_idx"),
+            models.Index(fields=["search_hash"], name="audit_search_hash_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

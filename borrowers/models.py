@@ -1,0 +1,311 @@
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, is_password_usable, make_password
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identity import Identity, Kind, from_stored
+
+ADULT_AGE = 18
+#: The longest validity a samordningsnummer account may get at a time (SPEC §2).
+SAMORDNINGSNUMMER_MAX_VALIDITY = timedelta(days=366)
+
+
+def years_ago(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def one_year_from(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class Service(models.Model):
+    """A user group MTM publishes (Laddare, Strömmare, TBK Talboken kommer)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Only published groups can be chosen by registrars."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("user group")
+        verbose_name_plural = _("user groups")
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementText(models.Model):
+    """MTM's lending rules, shown as *Avtalstext*. The newest version is the one in force."""
+
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("agreement text")
+        verbose_name_plural = _("agreement texts")
+
+    def __str__(self):
+        return _("Agreement text of %(date)s") % {"date": f"{self.updated_at:%Y-%m-%d}"}
+
+    @classmethod
+    def current(cls) -> "AgreementText | None":
+        return cls.objects.first()
+
+
+class BorrowerQuerySet(models.QuerySet):
+    def visible_to(self, staff) -> "BorrowerQuerySet":
+        # SECURITY: the only door for registrar views. Own main library and its
+        # branches; protected identities have no library and are excluded twice over.
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.filter(library__in=staff.library.with_branches(), protected_identity=False)
+
+    def at_main_library(self, library) -> "BorrowerQuerySet":
+        return self.filter(library_id=library.main_library.pk)
+
+    def with_identifiers(self) -> "BorrowerQuerySet":
+        return self.exclude(id_kind=Kind.LMA)
+
+    def lma(self) -> "BorrowerQuerySet":
+        return self.filter(id_kind=Kind.LMA)
+
+    def adults(self, today: date) -> "BorrowerQuerySet":
+        """Personnummer and samordningsnummer holders aged 18 or more today."""
+        return self.with_identifiers().filter(birth_date__lte=years_ago(today, ADULT_AGE))
+
+    def minors(self, today: date) -> "BorrowerQuerySet":
+        return self.with_identifiers().filter(birth_date__gt=years_ago(today, ADULT_AGE))
+
+    def lma_adults(self) -> "BorrowerQuerySet":
+        return self.lma().filter(registered_as_minor=False)
+
+    def lma_minors(self) -> "BorrowerQuerySet":
+        return self.lma().filter(registered_as_minor=True)
+
+    def expired(self, today: date) -> "BorrowerQuerySet":
+        return self.filter(valid_until__lt=today)
+
+    def expiring_within(self, days: int, today: date) -> "BorrowerQuerySet":
+        """Valid today, and the validity ends within `days` days (inclusive)."""
+        return self.filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=days))
+
+    def with_email(self, email: str) -> "BorrowerQuerySet":
+        # Lower(email) = lower(%s) is what the unique index serves.
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+
+
+class IdKind(models.TextChoices):
+    PERSONNUMMER = Kind.PERSONNUMMER.value, _("Personal identity number")
+    SAMORDNINGSNUMMER = Kind.SAMORDNINGSNUMMER.value, _("Coordination number")
+    LMA = Kind.LMA.value, _("LMA number")
+
+
+class Borrower(models.Model):
+    """A person registered for the talking-book service: one account in the whole country."""
+
+    code = models.UUIDField(_("internal code"), default=uuid.uuid4, unique=True, editable=False)
+    id_kind = models.CharField(_("kind of identifier"), max_length=20, choices=IdKind.choices)
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=12,
+        unique=True,  # one account per person in the whole registry (SPEC §2)
+        help_text=_(
+            "12 digits for a personal identity or coordination number, 8 for an LMA number."
+        ),
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    registered_as_minor = models.BooleanField(
+        _("registered as under 18"),
+        default=False,
+        help_text=_(
+            "Registered with a form for borrowers under 18; the guardian accepted the agreement."
+        ),
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Inclusive. Empty: until further notice."),
+    )
+    library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="borrowers",
+        verbose_name=_("library"),
+    )
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="borrowers", verbose_name=_("user groups")
+    )
+    guardian_birth_date = models.DateField(_("guardian's date of birth"), null=True, blank=True)
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    agreement_accepted_at = models.DateTimeField(_("agreement accepted"), null=True, blank=True)
+    agreement_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement recorded by"),
+    )
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+    password = models.CharField(_("password"), max_length=128, default="", editable=False)
+    credentials_sent_at = models.DateTimeField(_("login details sent"), null=True, blank=True)
+    last_login = models.DateTimeField(_("last login"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = BorrowerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("borrower")
+        verbose_name_plural = _("borrowers")
+        constraints = [
+            # E-mail is the talking-book login: unique whatever the case (SPEC §2).
+            models.UniqueConstraint(Lower("email"), name="borrower_email_ci_unique"),
+            # A protected identity stores no name, guardian or library; everyone
+            # else belongs to a library. Registrar scoping relies on both halves.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        protected_identity=True,
+                        library__isnull=True,
+                        first_name="",
+                        last_name="",
+                        guardian_name="",
+                        guardian_birth_date__isnull=True,
+                    )
+                    | Q(protected_identity=False, library__isnull=False)
+                ),
+                name="borrower_protected_identity_has_no_place",
+            ),
+            # Samordningsnummer and LMA accounts always end (SPEC §2).
+            models.CheckConstraint(
+                condition=Q(id_kind=IdKind.PERSONNUMMER) | Q(valid_until__isnull=False),
+                name="borrower_temporary_identifiers_have_validity",
+            ),
+            models.CheckConstraint(
+                condition=Q(id_kind=IdKind.LMA, birth_date__isnull=True)
+                | (~Q(id_kind=IdKind.LMA) & Q(birth_date__isnull=False)),
+                name="borrower_birth_date_from_identifier",
+            ),
+        ]
+        indexes = [
+            # Visa lists: a library's borrowers sorted by name.
+            models.Index(
+                fields=["library", "last_name", "first_name"], name="borrower_library_name_idx"
+            ),
+            # The daily reminder run and the start page's "expiring soon".
+            models.Index(
+                fields=["valid_until"],
+                name="borrower_valid_until_idx",
+                condition=Q(valid_until__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        if self.protected_identity:
+            return str(_("Protected identity"))
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def save(self, *args, **kwargs):
+        if not self.password:
+            self.set_password(None)  # no usable password until one is chosen or set
+        super().save(*args, **kwargs)
+
+    @property
+    def identity(self) -> Identity:
+        return from_stored(self.id_kind, self.identifier)
+
+    @property
+    def display_identifier(self) -> str:
+        return self.identity.display()
+
+    @property
+    def masked_identifier(self) -> str:
+        return self.identity.masked()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_adult(self, today: date) -> bool:
+        if self.id_kind == IdKind.LMA:
+            return not self.registered_as_minor
+        return self.birth_date <= years_ago(today, ADULT_AGE)
+
+    def is_expired(self, today: date) -> bool:
+        return self.valid_until is not None and self.valid_until < today
+
+    def expires_within(self, days: int, today: date) -> bool:
+        return self.valid_until is not None and today <= self.valid_until <= today + timedelta(
+            days=days
+        )
+
+    # Passwords: hashed with the project's hashers (Argon2); nobody can read one.
+    def set_password(self, raw_password: str | None) -> None:
+        self.password = make_password(raw_password)
+
+    def check_password(self, raw_password: str) -> bool:
+        def upgrade(raw):
+            self.set_password(raw)
+            Borrower.objects.filter(pk=self.pk).update(password=self.password)
+
+        return check_password(raw_password, self.password, upgrade)
+
+    def has_usable_password(self) -> bool:
+        return bool(self.password) and is_password_usable(self.password)
+
+
+class ExpiryReminder(models.Model):
+    """One reminder sent for one end date. Unique, so that reruns and overlapping
+    runs of send_expiry_reminders send one mail; a new end date re-arms it."""
+
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("borrower")
+    )
+    valid_until = models.DateField(_("for the end date"))
+    sent_at = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["borrower", "valid_until"], name="reminder_once_per_end_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.borrower_id}: {self.valid_until:%Y-%m-%d}"

@@ -1,0 +1,5 @@
+from .views import manage, register
+
+app_name = "borrowers"
+
+urlpatterns = register.urlpatterns + manage.urlpatterns

@@ -1,0 +1,3 @@
+"""Finding and managing borrowers: search, lists, borrower page, edit (issue: Find and manage)."""
+
+urlpatterns = []

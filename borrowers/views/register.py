@@ -1,0 +1,3 @@
+"""Registering borrowers: the four create forms (issue: Register borrowers)."""
+
+urlpatterns = []
