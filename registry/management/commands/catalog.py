@@ -2,6 +2,7 @@
 
     manage.py catalog                    # refresh msgids from the code, compile, report gaps
     manage.py catalog --missing          # print untranslated msgids as JSON
+    manage.py catalog --missing --only borrowers/ templates/borrowers/   # just yours
     manage.py catalog --apply sv.json    # add translations {"msgid": "msgstr" | [singular, plural]}
 
 Several people may work at once: every step holds a lock on the catalogue.
@@ -31,6 +32,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--missing", action="store_true", help="print untranslated msgids")
+        parser.add_argument(
+            "--only",
+            nargs="*",
+            default=[],
+            metavar="PATH",
+            help="with --missing: only msgids used in files under these paths",
+        )
         parser.add_argument("--apply", metavar="JSON", help="merge translations from a JSON file")
 
     def handle(self, *args, **options):
@@ -64,6 +72,12 @@ class Command(BaseCommand):
             catalogue.save()
             catalogue.save_as_mofile(str(CATALOGUE.with_suffix(".mo")))
         missing = [e for e in catalogue if not e.translated()]
+        if options["only"]:
+            missing = [
+                e
+                for e in missing
+                if any(f.startswith(p) for f, _ in e.occurrences for p in options["only"])
+            ]
         if options["missing"]:
             self.stdout.write(
                 json.dumps(
