@@ -7,6 +7,31 @@ from accounts.models import Role
 from tests.factories import LibraryFactory, StaffFactory
 
 
+def ensure_reference_data():
+    """What the data migrations load, put back after a test that emptied the database."""
+    from borrowers.models import AgreementText, Service
+    from borrowers.reference import seed_services
+    from libraries.models import County, Municipality
+    from libraries.reference import load_counties
+
+    if not Municipality.objects.exists():
+        load_counties(County, Municipality)
+    seed_services(Service, AgreementText)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    # Transactional tests (live server, real concurrency) start from a database
+    # that an earlier such test flushed: the migrations' data is gone.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Mail is delivered at once in tests (SPEC §2 Mail); tests about the real

@@ -41,7 +41,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, django_db_serialized_rollback, live_server):
+def page(browser, live_server):
     context = browser.new_context(locale="sv-SE", base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()

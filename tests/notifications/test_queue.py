@@ -11,7 +11,7 @@ from notifications import mail as mail_module
 from notifications.mail import queue_mail, resend, retry_delay
 from notifications.models import MailKind, MailStatus, OutgoingMail
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
