@@ -114,6 +114,33 @@ class StaffUser(AbstractBaseUser, PermissionsMixin):
         """May use the registrar UI: a head administrator or registrar of a library."""
         return self.is_active and self.library_id is not None and self.role in REGISTRAR_ROLES
 
+    def deactivate(self) -> int:
+        """The person has left (SPEC §2: deactivate, never delete): the account can no
+        longer log in and every session it has ends now. Returns the sessions ended."""
+        if self.is_active:
+            self.is_active = False
+            self.save(update_fields=["is_active"])
+        return end_sessions_of(self)
+
     @property
     def is_head_admin(self) -> bool:
         return self.is_registrar and self.role == Role.HEAD_ADMIN
+
+
+def end_sessions_of(user) -> int:
+    """Delete every stored session of `user` (the database session backend).
+
+    Sessions are signed blobs, so each live one is decoded; the table holds only
+    unexpired sessions of people logged in within the idle timeout, so this stays small.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    user_pk = str(user.pk)
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == user_pk
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -3,11 +3,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from audit.log import record
+from audit.models import Action
 
 from .identity import Identity, Kind, from_stored
 
@@ -67,7 +70,7 @@ class AgreementText(models.Model):
 
     @classmethod
     def current(cls) -> "AgreementText | None":
-        return cls.objects.first()
+        return cls.objects.order_by("-updated_at", "-pk").first()
 
 
 class BorrowerQuerySet(models.QuerySet):
@@ -273,6 +276,83 @@ class Borrower(models.Model):
             days=days
         )
 
+    # --- MTM's own changes (the admin: borrowers/admin.py) ---------------------
+
+    #: What a protected identity may not keep (SPEC §2), with its empty value.
+    PLACE_FIELDS = {
+        "first_name": "",
+        "last_name": "",
+        "guardian_name": "",
+        "guardian_birth_date": None,
+        "library": None,
+    }
+
+    def protect(self, *, by) -> list[str]:
+        """Make this a protected identity: names, guardian data and library go, so
+        every registrar loses sight of the account at once (visible_to), and any
+        pending transfer request is withdrawn. Other unsaved changes on this
+        instance are saved with it. Returns the audited field names."""
+        with transaction.atomic():
+            # Compared with the stored row: a form may already have emptied the instance.
+            columns = {name: self._meta.get_field(name).attname for name in self.PLACE_FIELDS}
+            locked = Borrower.objects.select_for_update().filter(pk=self.pk)
+            stored = locked.values(*columns.values()).first() or {}
+            cleared = [name for name, column in columns.items() if stored.get(column)]
+            for name, empty in self.PLACE_FIELDS.items():
+                setattr(self, name, empty)
+            self.protected_identity = True
+            self.save()
+            _cancel_pending_transfers(self, by=by, reason="protected")
+            fields = [*cleared, "protected_identity"]
+            record(Action.UPDATED, actor=by, borrower=self, fields=fields)
+        return fields
+
+    def move_to(self, library, *, by):
+        """MTM moves the borrower to any active library at once (the handbook's
+        "contact MTM" cases). Recorded like a pull: an accepted TransferRequest,
+        the audit event TRANSFER_PULLED (detail by=mtm) and the mail to the
+        borrower; a pending request is withdrawn first. Returns the request row.
+        """
+        from notifications.mail import queue_mail
+        from notifications.models import MailKind
+        from transfers.models import Status, TransferRequest
+
+        with transaction.atomic():
+            # The borrower row first, then transfer rows (transfers/models.py lock order).
+            locked = Borrower.objects.select_for_update().get(pk=self.pk)
+            if locked.protected_identity or locked.library_id is None:
+                raise ValueError("A protected identity belongs to no library.")
+            if locked.library_id == library.pk:
+                raise ValueError("The borrower already belongs to that library.")
+            from_library_id = locked.library_id
+            _cancel_pending_transfers(self, by=by, reason="moved_by_mtm")
+            now = timezone.now()
+            Borrower.objects.filter(pk=self.pk).update(library=library, updated_at=now)
+            self.library, self.updated_at = library, now
+            transfer = TransferRequest.objects.create(
+                borrower=self,
+                from_library_id=from_library_id,
+                to_library=library,
+                requested_by=by,
+                requested_at=now,
+                status=Status.ACCEPTED,
+                decided_by=by,
+                decided_at=now,
+                pulled=True,
+            )
+            record(
+                Action.TRANSFER_PULLED,
+                actor=by,
+                borrower=self,
+                library=library,
+                fields=["library"],
+                from_library=from_library_id,
+                transfer=str(transfer.code),
+                by="mtm",
+            )
+            queue_mail(MailKind.TRANSFER_PULLED, to=self.email, transfer=transfer.pk, by_mtm=True)
+        return transfer
+
     # Passwords: hashed with the project's hashers (Argon2); nobody can read one.
     def set_password(self, raw_password: str | None) -> None:
         self.password = make_password(raw_password)
@@ -286,6 +366,62 @@ class Borrower(models.Model):
 
     def has_usable_password(self) -> bool:
         return bool(self.password) and is_password_usable(self.password)
+
+    # --- Managing an account (registrar UI: borrowers/views/manage.py) --------
+
+    def is_replaced_by(self, identity: Identity) -> bool:
+        """Whether `identity` is the personnummer that may replace this account's
+        samordningsnummer (SPEC §2): the same birth year, and the same month and
+        day wherever the samordningsnummer states them (00 / 60 mean unknown)."""
+        if self.id_kind != IdKind.SAMORDNINGSNUMMER or identity.kind is not Kind.PERSONNUMMER:
+            return False
+        old, new = self.identifier, identity.value
+        old_day = int(old[6:8]) - 60
+        return old[:4] == new[:4] and old[4:6] in ("00", new[4:6]) and old_day in (0, int(new[6:8]))
+
+    def update_details(self, *, by, services=None, **changes) -> list[str]:
+        """A registrar's edit: apply `changes` (field name -> value) and the set of
+        `services`, and audit the names of the fields that changed, never values.
+        Returns those names; nothing is written when nothing changed."""
+        changed = [name for name, value in changes.items() if getattr(self, name) != value]
+        services_changed = services is not None and {s.pk for s in services} != set(
+            self.services.values_list("pk", flat=True)
+        )
+        if not changed and not services_changed:
+            return []
+        with transaction.atomic():
+            for name in changed:
+                setattr(self, name, changes[name])
+            # Only the edited columns: a transfer accepted meanwhile keeps its library.
+            self.save(update_fields=[*changed, "updated_at"])
+            if services_changed:
+                self.services.set(services)
+                changed.append("services")
+            record(Action.UPDATED, actor=by, borrower=self, fields=changed)
+        return changed
+
+    def set_password_by_registrar(self, raw_password: str, *, by) -> None:
+        """Byt lösenord: no mail is sent; the registrar tells the borrower (SPEC §2).
+        The new hash also ends every earlier set-password link (credentials.py)."""
+        with transaction.atomic():
+            self.set_password(raw_password)
+            self.save(update_fields=["password", "updated_at"])
+            record(Action.PASSWORD_SET, actor=by, borrower=self)
+
+    def delete_by_registrar(self, *, by) -> None:
+        """Radera kontot: the account and everything personal about it goes (reminders
+        by cascade, mail to the borrower that is queued or kept); the audit log keeps
+        a DELETED event that names only the internal code."""
+        from notifications.models import MailKind, OutgoingMail
+
+        with transaction.atomic():
+            record(Action.DELETED, actor=by, borrower=self)
+            OutgoingMail.objects.exclude(
+                kind__in=[MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME]
+            ).alias(to_lower=Lower("to")).filter(
+                Q(to_lower=self.email.lower()) | Q(context__borrower=self.pk)
+            ).delete()
+            self.delete()
 
 
 class ExpiryReminder(models.Model):
@@ -309,3 +445,12 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"{self.borrower_id}: {self.valid_until:%Y-%m-%d}"
+
+
+def _cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
+    """Withdraw the borrower's pending transfer request (at most one), if any."""
+    from transfers.models import TransferRequest
+
+    for pending in TransferRequest.objects.filter(borrower=borrower, status="pending"):
+        pending.borrower = borrower
+        pending.cancel(by=by, reason=reason)

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import County, Library, Municipality
@@ -16,13 +19,22 @@ class BranchInline(admin.TabularInline):
 
 @admin.register(Library)
 class LibraryAdmin(admin.ModelAdmin):
-    list_display = ["name", "library_type", "municipality", "county_name", "parent", "active"]
+    list_display = [
+        "name",
+        "library_type",
+        "municipality",
+        "county_name",
+        "parent",
+        "active",
+        "people",
+    ]
     list_filter = ["library_type", "active", "municipality__county"]
     search_fields = ["name", "city", "municipality__name"]
     autocomplete_fields = ["parent", "municipality"]
     list_select_related = ["municipality__county", "parent"]
+    readonly_fields = ["people"]
     fieldsets = [
-        (None, {"fields": ["name", "library_type", "parent", "municipality", "active"]}),
+        (None, {"fields": ["name", "library_type", "parent", "municipality", "active", "people"]}),
         (_("Talking-book contact"), {"fields": ["contact_name", "contact_email"]}),
         (
             _("Contact details"),
@@ -42,6 +54,24 @@ class LibraryAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [BranchInline]
+
+    @admin.display(description=_("borrowers and staff"))
+    def people(self, library):
+        """Links to the borrower and staff lists filtered to this library (no counts:
+        they would cost a query per row)."""
+        if library.pk is None:
+            return "–"
+        borrowers = reverse("admin:borrowers_borrower_changelist")
+        staff = reverse("admin:accounts_staffuser_changelist")
+        return format_html(
+            '<a href="{}?library={}">{}</a> · <a href="{}?library={}">{}</a>',
+            borrowers,
+            library.pk,
+            gettext("Borrowers"),
+            staff,
+            library.parent_id or library.pk,
+            gettext("Staff"),
+        )
 
     @admin.display(description=_("county"), ordering="municipality__county__name")
     def county_name(self, library):

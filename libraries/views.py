@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.decorators import head_admin_required, registrar_required
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower
+from transfers.models import TransferRequest
 
 from .models import Library
 
@@ -24,6 +25,7 @@ def start(request):
             "borrower_count": borrowers.count(),
             "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
             "expiry_notice_days": EXPIRY_NOTICE_DAYS,
+            "pending_transfer_count": TransferRequest.objects.incoming_for(request.user).count(),
         },
     )
 

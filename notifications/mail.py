@@ -49,6 +49,18 @@ def queue_mail(kind: MailKind, *, to: str, **context) -> OutgoingMail:
     return mail
 
 
+def queue_mails(kind: MailKind, mails: list[tuple[str, dict]]) -> list[OutgoingMail]:
+    """Queue many mails of one kind in the current transaction, in a fixed number of
+    queries (for cron batches): the rows in bulk, then one task that gives each mail
+    its own delivery task, and so its own retries. `mails` is [(to, context), …]."""
+    rows = OutgoingMail.objects.bulk_create(
+        [OutgoingMail(kind=kind, to=to, context=context) for to, context in mails]
+    )
+    if rows:
+        enqueue_deliveries.enqueue([row.pk for row in rows])
+    return rows
+
+
 def resend(mail: OutgoingMail) -> None:
     """Give a finally failed (or cancelled) mail a fresh set of attempts."""
     with transaction.atomic():
@@ -89,18 +101,32 @@ def deliver_mail(mail_id: int) -> str:
         mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or mail.status != MailStatus.QUEUED:
             return "skipped"
-        context = build_context(mail)
+        try:
+            with transaction.atomic():  # a savepoint: the mail row stays writable
+                context = build_context(mail)
+                if context is not None:
+                    message = render_mail(mail.kind, to=mail.to, context=context)
+        except Exception as error:
+            # A bug, not the mail server: retrying will not help. Mark it FAILED so
+            # MTM sees it in the admin instead of it staying QUEUED with a dead task.
+            logger.exception("Mail %s (%s) could not be rendered", mail.pk, mail.kind)
+            mail.attempts += 1
+            mail.status = MailStatus.FAILED
+            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+            mail.save()
+            return "failed"
         if context is None:
             mail.status = MailStatus.CANCELLED
             mail.save(update_fields=["status"])
             return "cancelled"
-        message = render_mail(mail.kind, to=mail.to, context=context)
         mail.attempts += 1
         mail.subject = message.subject[:200]
         try:
             message.send()
         except (SMTPException, OSError) as error:
             return _record_failure(mail, error)
+        except ValueError as error:  # an address Django refuses: retrying will not help
+            return _record_failure(mail, error, final=True)
         mail.status = MailStatus.SENT
         mail.sent_at = timezone.now()
         mail.last_error = ""
@@ -109,10 +135,19 @@ def deliver_mail(mail_id: int) -> str:
         return "sent"
 
 
-def _record_failure(mail: OutgoingMail, error: Exception) -> str:
+@task()
+def enqueue_deliveries(mail_ids: list[int]) -> int:
+    """Fan a batch queued by queue_mails out into one delivery task per mail."""
+    with transaction.atomic():
+        for mail_id in mail_ids:
+            deliver_mail.enqueue(mail_id)
+    return len(mail_ids)
+
+
+def _record_failure(mail: OutgoingMail, error: Exception, *, final: bool = False) -> str:
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
     backend = deliver_mail.get_backend()
-    if mail.attempts >= settings.MAIL_MAX_ATTEMPTS or not backend.supports_defer:
+    if final or mail.attempts >= settings.MAIL_MAX_ATTEMPTS or not backend.supports_defer:
         mail.status = MailStatus.FAILED
         mail.next_attempt_at = None
         mail.save()

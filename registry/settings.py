@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "transfers",
     "notifications",
     "audit",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -196,8 +197,10 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = 20
+# The display name is quoted: the colon in "MTM:s" is not allowed unquoted, and an
+# SMTP server would never get the mail (Django refuses the address before sending).
 DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="MTM:s användarregister <noreply@mtm.example>"
+    "DEFAULT_FROM_EMAIL", default='"MTM:s användarregister" <noreply@mtm.example>'
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

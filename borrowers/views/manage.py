@@ -1,3 +1,299 @@
-"""Finding and managing borrowers: search, lists, borrower page, edit (issue: Find and manage)."""
+"""Finding and managing borrowers: search, lists, borrower page, edit (issue: Find and manage).
 
-urlpatterns = []
+Every view takes its borrowers from borrowers_for / get_borrower (views/common.py):
+outside the registrar's main library and its branches everything is 404.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import registrar_required
+from accounts.models import StaffUser
+from audit.log import record
+from audit.models import Action
+from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
+from borrowers.search import search_borrowers
+from libraries.views import EXPIRY_NOTICE_DAYS
+
+from .common import borrowers_for, get_borrower
+
+PAGE_SIZE = 50
+#: How many recent searches a session remembers for paging through their results.
+REMEMBERED_SEARCHES = 5
+SEARCH_SESSION_KEY = "borrower_searches"
+PAGE_PARAMETER = "sida"
+
+
+# --- the Visa lists -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BorrowerList:
+    title: str
+    select: Callable  # (borrowers, registrar, today) -> QuerySet
+
+
+def _main(borrowers, registrar):
+    return borrowers.at_main_library(registrar.library)
+
+
+#: slug -> list, in the order of the menu *Visa* (SPEC §3; templates/borrowers/_menu_lists.html);
+#: the last one is linked from the start page.
+LISTS: dict[str, BorrowerList] = {
+    "samtliga": BorrowerList(
+        gettext_lazy("All borrowers"),
+        lambda b, r, today: b,
+    ),
+    "huvudbiblioteket": BorrowerList(
+        gettext_lazy("All borrowers of the main library"),
+        lambda b, r, today: _main(b, r),
+    ),
+    "vuxna": BorrowerList(
+        gettext_lazy("Adult borrowers"),
+        lambda b, r, today: b.adults(today),
+    ),
+    "huvudbiblioteket-vuxna": BorrowerList(
+        gettext_lazy("Adult borrowers of the main library"),
+        lambda b, r, today: _main(b, r).adults(today),
+    ),
+    "under-18": BorrowerList(
+        gettext_lazy("Borrowers under 18"),
+        lambda b, r, today: b.minors(today),
+    ),
+    "huvudbiblioteket-under-18": BorrowerList(
+        gettext_lazy("Borrowers under 18 of the main library"),
+        lambda b, r, today: _main(b, r).minors(today),
+    ),
+    "vuxna-lma": BorrowerList(
+        gettext_lazy("Adult borrowers with an LMA card"),
+        lambda b, r, today: b.lma_adults(),
+    ),
+    "under-18-lma": BorrowerList(
+        gettext_lazy("Borrowers under 18 with an LMA card"),
+        lambda b, r, today: b.lma_minors(),
+    ),
+    "alla-anvandare": BorrowerList(
+        gettext_lazy("All users"),
+        lambda b, r, today: b,
+    ),
+    "gar-ut": BorrowerList(
+        gettext_lazy("Accounts that expire within 14 days"),
+        lambda b, r, today: b.expiring_within(EXPIRY_NOTICE_DAYS, today),
+    ),
+}
+
+
+def _page(request, queryset):
+    """One page of borrowers sorted by last name: a count query and a page query."""
+    queryset = queryset.select_related("library").order_by("last_name", "first_name", "pk")
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+
+
+@registrar_required
+@require_GET
+def borrower_list(request, list_name):
+    """Registrars and head administrators: one of the Visa lists, counted and paginated."""
+    spec = LISTS.get(list_name)
+    if spec is None:
+        raise Http404
+    today = timezone.localdate()
+    page = _page(request, spec.select(borrowers_for(request), request.user, today))
+    record(
+        Action.LISTED,
+        actor=request.user,
+        library=request.user.library,
+        list=list_name,
+        count=page.paginator.count,
+        page=page.number,
+    )
+    staff = None
+    if list_name == "alla-anvandare" and request.user.is_head_admin:
+        # Visa alla användare: the library's accounts of every kind. Staff accounts
+        # are shown only to head administrators, as in their Visa staff lists.
+        staff = list(StaffUser.objects.at_library(request.user.library))
+    return render(
+        request,
+        "borrowers/list.html",
+        {
+            "title": spec.title,
+            "list_name": list_name,
+            "page": page,
+            "staff": staff,
+            "today": today,
+            "page_query": "",
+        },
+    )
+
+
+# --- Sök användare ------------------------------------------------------------
+
+
+def _remember_search(request, text: str) -> str:
+    """Keep the query in the session under a random key, so that paging through the
+    results never puts it in a URL (identity numbers stay out of URLs and logs)."""
+    searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
+    key = secrets.token_urlsafe(9)
+    searches[key] = text
+    request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-REMEMBERED_SEARCHES:])
+    return key
+
+
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """Registrars and head administrators: Sök användare.
+
+    The query arrives only by POST; a GET shows the results of a search
+    remembered in the session (?r=<random key>), never a query from the URL.
+    """
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["q"]
+            found = search_borrowers(borrowers_for(request), text, today=today)
+            record(
+                Action.SEARCHED,
+                actor=request.user,
+                library=request.user.library,
+                # SECURITY: an identity number is kept only as a keyed hash; names
+                # and e-mail addresses are not kept at all.
+                search_term=found.identity.value if found.identity else None,
+                by="identity_number" if found.identity else "text",
+                hits=found.results.count(),
+            )
+            key = _remember_search(request, text)
+            return redirect(f"{reverse('borrowers:search')}?{urlencode({'r': key})}")
+        return render(request, "borrowers/search.html", {"form": form, "page": None})
+
+    key = request.GET.get("r", "")
+    text = request.session.get(SEARCH_SESSION_KEY, {}).get(key)
+    if text is None:
+        return render(request, "borrowers/search.html", {"form": SearchForm(), "page": None})
+    found = search_borrowers(borrowers_for(request), text, today=today)
+    return render(
+        request,
+        "borrowers/search.html",
+        {
+            "form": SearchForm(initial={"q": text}),
+            "page": _page(request, found.results),
+            "today": today,
+            "page_query": urlencode({"r": key}) + "&",
+        },
+    )
+
+
+# --- one borrower -------------------------------------------------------------
+
+
+@registrar_required
+def detail(request, code):
+    """Registrars and head administrators: the borrower page, with the full identifier."""
+    borrower = get_borrower(request, code)
+    # SECURITY: the lookup comes first, so that any method answers 404 outside the library.
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    today = timezone.localdate()
+    record(Action.VIEWED, actor=request.user, borrower=borrower)
+    return render(
+        request,
+        "borrowers/detail.html",
+        {
+            "borrower": borrower,
+            "services": list(borrower.services.all()),
+            "is_adult": borrower.is_adult(today),
+            "is_expired": borrower.is_expired(today),
+        },
+    )
+
+
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def edit(request, code):
+    """Registrars and head administrators: Redigera låntagare, with Radera kontot at the bottom."""
+    borrower = get_borrower(request, code)
+    today = timezone.localdate()
+    form = BorrowerEditForm(borrower=borrower, registrar=request.user, today=today)
+    if request.method == "POST":
+        form = BorrowerEditForm(
+            request.POST, borrower=borrower, registrar=request.user, today=today
+        )
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    changed = borrower.update_details(by=request.user, **form.changes())
+            except IntegrityError:
+                # Someone took the e-mail address or number in the meantime.
+                form.add_error(
+                    None,
+                    _(
+                        "The e-mail address or the number was just taken by another account. "
+                        "Check them and save again."
+                    ),
+                )
+            else:
+                if changed:
+                    messages.success(request, _("The borrower's details have been saved."))
+                else:
+                    messages.success(request, _("Nothing was changed."))
+                return redirect("borrowers:detail", code=borrower.code)
+    return render(request, "borrowers/edit.html", {"borrower": borrower, "form": form})
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def password(request, code):
+    """Registrars and head administrators: Byt lösenord. No mail is sent."""
+    borrower = get_borrower(request, code)
+    form = BorrowerPasswordForm(borrower=borrower)
+    if request.method == "POST":
+        form = BorrowerPasswordForm(request.POST, borrower=borrower)
+        if form.is_valid():
+            borrower.set_password_by_registrar(form.cleaned_data["new_password1"], by=request.user)
+            messages.success(
+                request,
+                _(
+                    "The new password has been saved. No e-mail is sent: remember to tell the "
+                    "borrower the new password."
+                ),
+            )
+            return redirect("borrowers:detail", code=borrower.code)
+    return render(request, "borrowers/password.html", {"borrower": borrower, "form": form})
+
+
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def delete(request, code):
+    """Registrars and head administrators: Radera kontot, after a confirmation page."""
+    borrower = get_borrower(request, code)
+    if request.method == "POST":
+        name = borrower.full_name or borrower.email
+        borrower.delete_by_registrar(by=request.user)
+        messages.success(request, _("The account of %(name)s has been deleted.") % {"name": name})
+        return redirect("libraries:my_library")
+    return render(request, "borrowers/delete.html", {"borrower": borrower})
+
+
+urlpatterns = [
+    path("sok/", search, name="search"),
+    path("lista/<slug:list_name>/", borrower_list, name="list"),
+    path("<uuid:code>/", detail, name="detail"),
+    path("<uuid:code>/redigera/", edit, name="edit"),
+    path("<uuid:code>/losenord/", password, name="password"),
+    path("<uuid:code>/radera/", delete, name="delete"),
+]

@@ -1,3 +1,173 @@
-"""Registering borrowers: the four create forms (issue: Register borrowers)."""
+"""Registering borrowers: the four create forms, the agreement text, login details
+(issue: Register borrowers), and the borrower's public set-password page."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import registrar_required
+from borrowers import services
+from borrowers.credentials import borrower_for_token
+from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm
+from borrowers.models import AgreementText
+from transfers.pull import allow_pull
+
+from .common import get_borrower
+
+#: Set in the session when a protected identity was saved, so that the
+#: confirmation page shows only right after saving.
+PROTECTED_CREATED = "borrowers.protected_created"
+
+
+@sensitive_post_parameters("identifier")
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def create(request, kind):
+    """Registrars and head administrators: one of the four create forms (Skapa …)."""
+    form_class = CREATE_FORMS[kind]
+    if request.method == "POST":
+        form = form_class(request.POST, registrar=request.user)
+        if form.is_valid():
+            try:
+                borrower = services.register_borrower(by=request.user, **form.registration())
+            except services.AlreadyRegistered:
+                # Someone saved the same person a moment ago: validating again
+                # now finds them and explains, like any other existing person.
+                form = form_class(request.POST, registrar=request.user)
+                if form.is_valid():
+                    form.add_error(None, _("The borrower could not be saved. Try again."))
+            else:
+                return _registered(request, borrower)
+    else:
+        form = form_class(registrar=request.user, initial_library=request.GET.get("bibliotek"))
+    allow_pull(request, form.registered_elsewhere)  # opens *flytta användaren* (transfers)
+    return render(
+        request,
+        "borrowers/register/create.html",
+        {"form": form},
+    )
+
+
+def _registered(request, borrower):
+    if borrower.protected_identity:
+        # SECURITY: nothing about the account goes to the next page; from now on
+        # only MTM sees it.
+        request.session[PROTECTED_CREATED] = True
+        return redirect("borrowers:protected_created")
+    messages.success(request, _("The borrower has been registered."))
+    if borrower.credentials_sent_at:
+        messages.success(
+            request,
+            _(
+                "An e-mail with the login and a link for choosing a password is on its way to %(email)s."
+            )
+            % {"email": borrower.email},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The account has no password yet. Set one with Change password and tell the "
+                "borrower."
+            ),
+        )
+    return redirect("borrowers:detail", borrower.code)
+
+
+@registrar_required
+def protected_created(request):
+    """Registrars and head administrators, right after saving a protected identity:
+    the account was created and handed to MTM. Nothing more, ever."""
+    if not request.session.pop(PROTECTED_CREATED, False):
+        return redirect("libraries:my_library")
+    return render(request, "borrowers/register/protected_created.html")
+
+
+@registrar_required
+def agreement(request):
+    """Registrars and head administrators: Avtalstext, MTM's lending rules in force."""
+    return render(
+        request, "borrowers/register/agreement.html", {"agreement": AgreementText.current()}
+    )
+
+
+@require_POST
+@registrar_required
+def send_credentials(request, code):
+    """Registrars and head administrators, for a borrower of their library:
+    Skicka inloggningsuppgifter igen (a fresh link; earlier ones stop working)."""
+    borrower = get_borrower(request, code)  # SECURITY: 404 outside the library
+    services.send_credentials(borrower, by=request.user)
+    messages.success(
+        request,
+        _(
+            "An e-mail with the login and a new link for choosing a password is on its way to %(email)s."
+        )
+        % {"email": borrower.email},
+    )
+    return redirect("borrowers:detail", borrower.code)
+
+
+def _no_referrer(response):
+    # The token is in the address: no Referer may carry it, not even to our own
+    # static files (access logs). Only the origin is sent; "no-referrer" would
+    # also make the browser send "Origin: null" and fail the form's CSRF check.
+    response["Referrer-Policy"] = "strict-origin"
+    return response
+
+
+@login_not_required
+@never_cache
+@sensitive_variables("token")
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def choose_password(request, token):
+    """Anyone holding a valid link from the login details mail (the borrower):
+    choose a password. The link works once and for 14 days.
+
+    The token stays in the address and the form posts back to it: nothing is
+    kept in the session or the database (SPEC §2 Credentials).
+    """
+    borrower = borrower_for_token(token)
+    if borrower is None:
+        return _no_referrer(
+            render(request, "borrowers/register/choose_password_invalid.html", status=404)
+        )
+    form = ChoosePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.choose_password(token, form.cleaned_data["new_password1"]) is None:
+            return _no_referrer(
+                render(request, "borrowers/register/choose_password_invalid.html", status=404)
+            )
+        return redirect("borrowers:password_chosen")
+    return _no_referrer(
+        render(
+            request,
+            "borrowers/register/choose_password.html",
+            {"form": form, "email": borrower.email},
+        )
+    )
+
+
+@login_not_required
+def password_chosen(request):
+    """Anyone: the confirmation after choosing a password."""
+    return render(request, "borrowers/register/password_chosen.html")
+
+
+urlpatterns = [
+    path("skapa/vuxen/", create, {"kind": "adult"}, name="create_adult"),
+    path("skapa/under-18/", create, {"kind": "minor"}, name="create_minor"),
+    path("skapa/vuxen-lma/", create, {"kind": "lma_adult"}, name="create_lma_adult"),
+    path("skapa/under-18-lma/", create, {"kind": "lma_minor"}, name="create_lma_minor"),
+    path("skapa/overlamnad-till-mtm/", protected_created, name="protected_created"),
+    path("avtalstext/", agreement, name="agreement"),
+    path("<uuid:code>/skicka-inloggningsuppgifter/", send_credentials, name="send_credentials"),
+    path("losenord/klart/", password_chosen, name="password_chosen"),
+    path("losenord/<str:token>/", choose_password, name="choose_password"),
+]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from notifications import mail as mail_module
-from notifications.mail import queue_mail, resend, retry_delay
+from notifications.mail import queue_mail, queue_mails, resend, retry_delay
 from notifications.models import MailKind, MailStatus, OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,3 +105,38 @@ def test_retry_delays_grow_and_are_capped(settings):
     settings.MAIL_RETRY_BASE_SECONDS = 60
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
     assert retry_delay(20).total_seconds() == 3600
+
+
+def test_mails_queued_in_bulk_each_get_their_own_delivery(database_queue, registrar, mtm_staff):
+    with transaction.atomic():
+        rows = queue_mails(
+            MailKind.STAFF_PASSWORD_RESET,
+            [(registrar.email, {"user": registrar.pk}), (mtm_staff.email, {"user": mtm_staff.pk})],
+        )
+    assert DBTaskResult.objects.count() == 1  # one task for the whole batch …
+    run_worker()
+    deliveries = DBTaskResult.objects.filter(task_path__endswith=".deliver_mail")
+    assert deliveries.count() == 2  # … then one each, with its own retries
+    assert {m.status for m in OutgoingMail.objects.filter(pk__in=[r.pk for r in rows])} == {
+        MailStatus.SENT
+    }
+
+
+def test_mails_queued_in_bulk_in_a_rolled_back_transaction_are_never_sent(
+    database_queue, registrar, mailoutbox
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_mails(MailKind.STAFF_PASSWORD_RESET, [(registrar.email, {"user": registrar.pk})])
+        raise RuntimeError("the change failed")
+    run_worker()
+    assert mailoutbox == [] and not OutgoingMail.objects.exists()
+
+
+def test_a_mail_that_cannot_be_rendered_fails_with_its_error_instead_of_waiting_forever(
+    database_queue, registrar, mailoutbox
+):
+    mail = queue_mail(MailKind.STAFF_PASSWORD_RESET, to=registrar.email, user="not-an-id")
+    run_worker()
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and "not-an-id" in mail.last_error
+    assert mailoutbox == []

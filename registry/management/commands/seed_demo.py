@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from borrowers.demo import seed_borrowers
 from libraries.demo import seed_libraries, seed_staff
+from transfers.demo import seed_transfers
 
 
 class Command(BaseCommand):
@@ -15,4 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         libraries = seed_libraries()
         seed_staff(libraries)
+        seed_borrowers(libraries)
+        seed_transfers(libraries)  # keep after the borrowers: it picks some to move
         self.stdout.write(f"Demo data ready: {len(libraries)} libraries.")

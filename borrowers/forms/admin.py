@@ -1,0 +1,297 @@
+"""The borrower form of MTM's admin: the registrar forms' rules, national scope.
+
+One identifier field takes any accepted writing of a personnummer,
+samordningsnummer or LMA number; the kind comes from the number. MTM may choose
+any library and any user group, unpublished ones included, and manages
+protected identities here only.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from borrowers.forms.fields import SwedishDateField
+from borrowers.identity import (
+    MESSAGES,
+    Identity,
+    IdentityError,
+    Kind,
+    parse_lma_number,
+    parse_personal_number,
+)
+from borrowers.models import ADULT_AGE, Borrower, IdKind, Service, one_year_from, years_ago
+from registry.forms import ModelForm
+
+
+def parse_any_identifier(text: str, *, today) -> Identity:
+    """A personnummer or samordningsnummer, else an LMA number (with or without dash)."""
+    try:
+        return parse_personal_number(text, today=today)
+    except IdentityError as error:
+        # An LMA number's shape, or the card's slash part: the LMA rules explain best.
+        if error.code != "looks_like_lma" and "/" not in text:
+            raise
+    return parse_lma_number(text)
+
+
+class BorrowerAdminForm(ModelForm):
+    number = forms.CharField(
+        label=_("Personal, coordination or LMA number"),
+        max_length=40,
+        help_text=_(
+            "Any writing: 10 or 12 digits for a personal identity or coordination number, "
+            "XX-XXXXXX for an LMA number. The kind of account follows from the number."
+        ),
+        error_messages={
+            "required": _("Enter the personal identity number, coordination number or LMA number.")
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The borrower logs in to Legimus with this address."),
+        error_messages={
+            "required": _("Enter the borrower's e-mail address."),
+            "invalid": _("Enter an e-mail address like name@example.se."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    valid_until = SwedishDateField(
+        label=_("Valid until (inclusive)"),
+        required=False,
+        help_text=_(
+            "Empty: until further notice (personal identity number only). Required for a "
+            "coordination number (at most one year ahead) and for an LMA number (the card's "
+            "expiry date). Write the date as YYYY-MM-DD."
+        ),
+    )
+    guardian_birth_date = SwedishDateField(label=_("Guardian's date of birth"), required=False)
+    services = forms.ModelMultipleChoiceField(
+        label=_("User groups"),
+        queryset=Service.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("MTM may also choose groups that are not published."),
+    )
+    send_credentials = forms.BooleanField(
+        label=_("Send login details by e-mail"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The borrower gets an e-mail with their login and a link, valid for 14 days, "
+            "to choose their own password."
+        ),
+    )
+    agreement = forms.BooleanField(
+        label=_(
+            "I undertake to follow MTM's lending rules, and to keep myself informed of any "
+            "changes to the lending rules."
+        ),
+        error_messages={
+            "required": _(
+                "Read the agreement text together with the borrower and tick the box to confirm it."
+            )
+        },
+    )
+
+    class Meta:
+        model = Borrower
+        fields = [
+            "email",
+            "valid_until",
+            "services",
+            "protected_identity",
+            "first_name",
+            "last_name",
+            "library",
+            "registered_as_minor",
+            "guardian_birth_date",
+            "guardian_name",
+        ]
+        help_texts = {
+            "protected_identity": _(
+                "Only the number, the e-mail address, the validity and the user groups are "
+                "kept: saving removes names, guardian data and library, and no registrar can "
+                "see the account any more."
+            ),
+            "registered_as_minor": _(
+                "For an LMA number: the borrower is under 18 (guardian's date of birth and "
+                "name required). For other numbers the age follows from the number."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        #: The identifier as saved, before validation sets the typed one on the instance.
+        self.initial_identifier = self.instance.identifier or None
+        if self.instance.pk:
+            self.initial.setdefault("number", self.instance.display_identifier)
+            # Registration-only fields.
+            self.fields.pop("send_credentials", None)
+            self.fields.pop("agreement", None)
+
+    # --- fields -------------------------------------------------------------------
+
+    def clean_number(self) -> Identity:
+        text = self.cleaned_data["number"]
+        try:
+            identity = parse_any_identifier(text, today=self.today)
+        except IdentityError as error:
+            raise forms.ValidationError(gettext(MESSAGES[error.code]), code=error.code) from None
+        old = self.instance if self.instance.pk else None
+        if old is not None and identity.value != old.identifier:
+            if (old.id_kind == IdKind.LMA) != (identity.kind is Kind.LMA):
+                raise forms.ValidationError(
+                    _(
+                        "An LMA account cannot be changed into an account with a personal "
+                        "identity number, nor the other way round. Create a new account with "
+                        "the new number and then delete this one."
+                    ),
+                    code="kind_change",
+                )
+            if (
+                old.id_kind == IdKind.SAMORDNINGSNUMMER
+                and identity.kind is Kind.PERSONNUMMER
+                and not old.is_replaced_by(identity)
+            ):
+                raise forms.ValidationError(
+                    _(
+                        "The personal identity number must have the same date of birth as "
+                        "the coordination number it replaces."
+                    ),
+                    code="other_person",
+                )
+        taken = Borrower.objects.filter(identifier=identity.value)
+        if old is not None:
+            taken = taken.exclude(pk=old.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("Another borrower account already has this number."), code="taken"
+            )
+        return identity
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        taken = Borrower.objects.with_email(email)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _(
+                    "Another borrower already uses this e-mail address. Each borrower needs "
+                    "their own, because it is their login."
+                ),
+                code="taken",
+            )
+        return email
+
+    def clean_guardian_birth_date(self):
+        born = self.cleaned_data.get("guardian_birth_date")
+        if born is not None and born > years_ago(self.today, ADULT_AGE):
+            raise forms.ValidationError(
+                _("The guardian must be 18 or older. Check the guardian's date of birth."),
+                code="guardian_minor",
+            )
+        return born
+
+    # --- the whole form -------------------------------------------------------------
+
+    def clean(self):
+        cleaned = super().clean()
+        identity = cleaned.get("number")
+        protected = cleaned.get("protected_identity", False)
+        if identity is not None:
+            self._check_validity(identity, cleaned)
+            if not protected:
+                self._check_guardian(identity, cleaned)
+        if protected:
+            # SPEC §2: a protected identity keeps no names, guardian data or library.
+            for name, empty in Borrower.PLACE_FIELDS.items():
+                cleaned[name] = empty
+        elif cleaned.get("library") is None and "library" not in self.errors:
+            self.add_error(
+                "library",
+                forms.ValidationError(
+                    _("Choose the library, or tick Protected identity."), code="required"
+                ),
+            )
+        if identity is not None:
+            instance = self.instance
+            instance.id_kind = identity.kind.value
+            instance.identifier = identity.value
+            instance.birth_date = identity.birth_date
+            if identity.kind is not Kind.LMA:
+                # Under 18 at registration (then the guardian accepted the agreement);
+                # it stays what it was when the account was created.
+                cleaned["registered_as_minor"] = (
+                    self.instance.registered_as_minor
+                    if self.instance.pk
+                    else not identity.is_adult_on(self.today)
+                )
+        return cleaned
+
+    def _check_validity(self, identity: Identity, cleaned: dict) -> None:
+        if "valid_until" in self.errors:
+            return
+        valid_until = cleaned.get("valid_until")
+        if valid_until is None:
+            if identity.kind is Kind.SAMORDNINGSNUMMER:
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _(
+                            "Enter the date until which the account is valid: a coordination "
+                            "number needs one, at most one year ahead."
+                        ),
+                        code="required_for_samordningsnummer",
+                    ),
+                )
+            elif identity.kind is Kind.LMA:
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _("Enter the expiry date on the LMA card."), code="required_for_lma"
+                    ),
+                )
+            return
+        changed = valid_until != self.instance.valid_until or not self.instance.pk
+        if identity.kind is Kind.SAMORDNINGSNUMMER and changed:
+            latest = one_year_from(self.today)
+            if valid_until > latest:
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _(
+                            "An account with a coordination number is valid at most one year "
+                            "from today, until %(latest)s at the latest. It can be extended "
+                            "again later."
+                        ),
+                        code="too_far",
+                        params={"latest": f"{latest:%Y-%m-%d}"},
+                    ),
+                )
+
+    def _check_guardian(self, identity: Identity, cleaned: dict) -> None:
+        if identity.kind is Kind.LMA:
+            minor = cleaned.get("registered_as_minor", False)
+        else:
+            minor = not identity.is_adult_on(self.today)
+        if not minor:
+            return
+        if cleaned.get("guardian_birth_date") is None and "guardian_birth_date" not in self.errors:
+            self.add_error(
+                "guardian_birth_date",
+                forms.ValidationError(
+                    _("Enter the guardian's date of birth."), code="required_for_minor"
+                ),
+            )
+        if identity.kind is Kind.LMA and not cleaned.get("guardian_name", "").strip():
+            self.add_error(
+                "guardian_name",
+                forms.ValidationError(_("Enter the guardian's name."), code="required_for_lma"),
+            )

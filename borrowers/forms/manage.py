@@ -1,0 +1,425 @@
+"""Forms for finding and managing borrowers: Sök användare, Redigera låntagare, Byt lösenord."""
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.password_validation import (
+    CommonPasswordValidator,
+    UserAttributeSimilarityValidator,
+)
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.identity import Kind
+from borrowers.models import (
+    ADULT_AGE,
+    SAMORDNINGSNUMMER_MAX_VALIDITY,
+    Borrower,
+    IdKind,
+    Service,
+    years_ago,
+)
+from registry.forms import Form
+
+#: MTM's rule for passwords a registrar sets (SPEC §2).
+BORROWER_PASSWORD_MIN_LENGTH = 6
+
+PROTECTED_MESSAGE = _("This person cannot be registered here. Contact MTM.")
+
+
+class SearchForm(Form):
+    q = forms.CharField(
+        label=_("Search user"),
+        max_length=200,
+        help_text=_(
+            "Name, personal identity number, coordination number, LMA number or e-mail address."
+        ),
+        error_messages={
+            "required": _(
+                "Enter a name, a personal identity or coordination number, an LMA number "
+                "or an e-mail address."
+            ),
+            "max_length": _("Enter at most %(limit_value)d characters."),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class BorrowerEditForm(Form):
+    """Redigera låntagare. The fields depend on the kind of account; the rules of
+    SPEC §2 for identifiers and validity are checked against the borrower as saved."""
+
+    def __init__(self, *args, borrower: Borrower, registrar, today: date, **kwargs):
+        self.borrower = borrower
+        self.registrar = registrar
+        self.today = today
+        self.is_lma = borrower.id_kind == IdKind.LMA
+        initial = {
+            "first_name": borrower.first_name,
+            "last_name": borrower.last_name,
+            "email": borrower.email,
+            "valid_until": borrower.valid_until,
+            "guardian_birth_date": borrower.guardian_birth_date,
+            "guardian_name": borrower.guardian_name,
+            "library": borrower.library_id,
+            "services": [s.pk for s in borrower.services.all() if s.published],
+        }
+        if self.is_lma:
+            initial["lma_number"] = borrower.display_identifier
+        else:
+            initial["identifier"] = borrower.display_identifier
+        super().__init__(*args, initial=initial, **kwargs)
+        self._build_fields()
+
+    def _build_fields(self):
+        borrower = self.borrower
+        fields = {}
+        # SECURITY: the choices are the registrar's own main library and its
+        # branches; the queryset is the server-side validation.
+        libraries = self.registrar.library.with_branches().filter(
+            Q(active=True) | Q(pk=borrower.library_id)
+        )
+        if len(libraries) > 1:
+            fields["library"] = forms.ModelChoiceField(
+                queryset=libraries,
+                label=_("Library"),
+                empty_label=None,
+                error_messages={
+                    "required": _("Choose the library."),
+                    "invalid_choice": _("Choose one of the libraries in the list."),
+                },
+            )
+        if self.is_lma:
+            fields["lma_number"] = LmaNumberField(
+                label=_("LMA number"),
+                error_messages={"required": _("Enter the LMA number, written XX-XXXXXX.")},
+            )
+        else:
+            fields["identifier"] = PersonalNumberField(
+                label=_("Personal or coordination number"),
+                help_text=_(
+                    "A coordination number can be replaced by the same person's personal "
+                    "identity number."
+                ),
+                error_messages={
+                    "required": _("Enter the personal identity number or coordination number.")
+                },
+            )
+        fields["first_name"] = forms.CharField(
+            label=_("First name"),
+            max_length=100,
+            error_messages={
+                "required": _("Enter the first name."),
+                "max_length": _("The first name can be at most %(limit_value)d characters."),
+            },
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        fields["last_name"] = forms.CharField(
+            label=_("Last name"),
+            max_length=100,
+            error_messages={
+                "required": _("Enter the last name."),
+                "max_length": _("The last name can be at most %(limit_value)d characters."),
+            },
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        fields["email"] = forms.EmailField(
+            label=_("E-mail"),
+            max_length=254,
+            help_text=_("The borrower logs in to Legimus with this address."),
+            error_messages={
+                "required": _("Enter the borrower's e-mail address."),
+                "invalid": _("Enter an e-mail address like name@example.se."),
+                "max_length": _("The e-mail address can be at most %(limit_value)d characters."),
+            },
+            widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
+        if self.is_lma:
+            fields["valid_until"] = SwedishDateField(
+                label=_("LMA card valid until"),
+                help_text=_(
+                    "The account is valid as long as the LMA card. "
+                    "Write the date as YYYY-MM-DD, for example 2027-03-27."
+                ),
+                error_messages={"required": _("Enter the date until which the LMA card is valid.")},
+            )
+        else:
+            fields["valid_until"] = SwedishDateField(
+                label=_("Valid until"),
+                required=False,
+                help_text=_(
+                    "Required for a coordination number, at most one year ahead. Leave empty "
+                    "for a personal identity number to keep the account until further notice. "
+                    "Write the date as YYYY-MM-DD."
+                ),
+            )
+        if borrower.registered_as_minor:
+            fields["guardian_birth_date"] = SwedishDateField(
+                label=_("Guardian's date of birth"),
+                required=self.is_lma or not borrower.is_adult(self.today),
+                error_messages={"required": _("Enter the guardian's date of birth.")},
+            )
+            if self.is_lma or borrower.guardian_name:
+                fields["guardian_name"] = forms.CharField(
+                    label=_("Guardian's name"),
+                    max_length=200,
+                    required=self.is_lma,
+                    error_messages={
+                        "required": _("Enter the guardian's name."),
+                        "max_length": _("The name can be at most %(limit_value)d characters."),
+                    },
+                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                )
+        fields["services"] = forms.ModelMultipleChoiceField(
+            queryset=Service.objects.filter(published=True),
+            label=_("Published user groups"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": _("Choose among the published user groups.")},
+        )
+        for name, field in fields.items():
+            self.fields[name] = field
+        # AccessibleFormMixin styled the fields of __init__; these came later.
+        for field in self.fields.values():
+            widget = field.widget
+            if "class" not in widget.attrs:
+                if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+                    widget.attrs["class"] = "form-check-input"
+                elif isinstance(widget, forms.Select):
+                    widget.attrs["class"] = "form-select"
+                else:
+                    widget.attrs["class"] = "form-control"
+
+    # --- identifiers -----------------------------------------------------------
+
+    def _check_not_taken(self, identity):
+        other = Borrower.objects.filter(identifier=identity.value).exclude(pk=self.borrower.pk)
+        other = other.only("protected_identity").first()
+        if other is None:
+            return
+        if other.protected_identity:
+            raise forms.ValidationError(PROTECTED_MESSAGE, code="protected")
+        raise forms.ValidationError(
+            _(
+                "Another borrower account already has this number. One person has one account "
+                "in the whole country; contact MTM if you need help."
+            ),
+            code="taken",
+        )
+
+    def clean_identifier(self):
+        identity = self.cleaned_data["identifier"]
+        if identity.value == self.borrower.identifier:
+            return identity
+        if not self.borrower.is_replaced_by(identity):
+            if (
+                self.borrower.id_kind == IdKind.SAMORDNINGSNUMMER
+                and identity.kind is Kind.PERSONNUMMER
+            ):
+                raise forms.ValidationError(
+                    _(
+                        "The personal identity number must have the same date of birth as "
+                        "the coordination number it replaces."
+                    ),
+                    code="other_person",
+                )
+            raise forms.ValidationError(
+                _(
+                    "The number cannot be changed. Only a coordination number can be replaced, "
+                    "by the same person's personal identity number. Contact MTM if the number "
+                    "is wrong."
+                ),
+                code="unchangeable",
+            )
+        self._check_not_taken(identity)
+        return identity
+
+    def clean_lma_number(self):
+        identity = self.cleaned_data["lma_number"]
+        if identity.value != self.borrower.identifier:
+            self._check_not_taken(identity)
+        return identity
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        # An LMA account cannot become a personnummer account: the handbook's
+        # explanation replaces the field's generic one (SPEC §2, LMA number).
+        errors = self.errors.get("lma_number")
+        if errors and any(e.code == "lma_personal_number" for e in errors.as_data()):
+            self.errors["lma_number"] = self.error_class(
+                [
+                    forms.ValidationError(
+                        _(
+                            "An LMA account cannot be changed into an account with a personal "
+                            "identity number. When the person has got a personal identity "
+                            "number, create a new account with it and then delete this "
+                            "account with the LMA number."
+                        ),
+                        code="lma_to_personnummer",
+                    )
+                ]
+            )
+
+    # --- other fields -----------------------------------------------------------
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == self.registrar.email.lower():
+            raise forms.ValidationError(
+                _("You cannot register your own e-mail address for a borrower."), code="own"
+            )
+        other = Borrower.objects.with_email(email).exclude(pk=self.borrower.pk)
+        other = other.only("protected_identity").first()
+        if other is not None:
+            if other.protected_identity:
+                raise forms.ValidationError(PROTECTED_MESSAGE, code="protected")
+            raise forms.ValidationError(
+                _(
+                    "Another borrower already uses this e-mail address. Each borrower needs "
+                    "their own, because it is their login."
+                ),
+                code="taken",
+            )
+        return email
+
+    def clean_guardian_birth_date(self):
+        born = self.cleaned_data.get("guardian_birth_date")
+        if born is not None and born > years_ago(self.today, ADULT_AGE):
+            raise forms.ValidationError(
+                _("The guardian must be 18 or older. Check the guardian's date of birth."),
+                code="guardian_minor",
+            )
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        identity = cleaned.get("identifier")
+        kind = identity.kind if identity is not None else Kind(self.borrower.id_kind)
+        if "valid_until" not in cleaned:
+            return cleaned
+        valid_until = cleaned["valid_until"]
+        if valid_until is None:
+            if kind is Kind.SAMORDNINGSNUMMER:
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _(
+                            "Enter the date until which the account is valid: a coordination "
+                            "number needs one, at most one year ahead."
+                        ),
+                        code="required_for_samordningsnummer",
+                    ),
+                )
+            return cleaned
+        if valid_until != self.borrower.valid_until and valid_until < self.today:
+            self.add_error(
+                "valid_until",
+                forms.ValidationError(
+                    _("The date has already passed. Enter today's date or a later one."),
+                    code="past",
+                ),
+            )
+        elif kind is Kind.SAMORDNINGSNUMMER and (
+            valid_until > self.today + SAMORDNINGSNUMMER_MAX_VALIDITY
+        ):
+            self.add_error(
+                "valid_until",
+                forms.ValidationError(
+                    _(
+                        "An account with a coordination number is valid at most one year "
+                        "from today, until %(latest)s at the latest. It can be extended again "
+                        "later."
+                    ),
+                    code="too_far",
+                    params={"latest": f"{self.today + SAMORDNINGSNUMMER_MAX_VALIDITY:%Y-%m-%d}"},
+                ),
+            )
+        return cleaned
+
+    def changes(self) -> dict:
+        """Field values for Borrower.update_details, from a valid form."""
+        data = self.cleaned_data
+        changes = {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "valid_until": data["valid_until"],
+        }
+        for name in ("library", "guardian_birth_date", "guardian_name"):
+            if name in self.fields:
+                changes[name] = data[name]
+        identity = data.get("identifier") or data.get("lma_number")
+        changes["identifier"] = identity.value
+        changes["id_kind"] = identity.kind.value
+        changes["birth_date"] = identity.birth_date
+        # Groups MTM has unpublished stay with the borrowers who have them.
+        kept = [s for s in self.borrower.services.all() if not s.published]
+        changes["services"] = list(data["services"]) + kept
+        return changes
+
+
+class BorrowerPasswordForm(Form):
+    """Byt lösenord: at least 6 characters (MTM's rule), entered twice."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_(
+            "At least 6 characters. Not a common password, and not like the name or e-mail."
+        ),
+        error_messages={"required": _("Enter a new password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Repeat new password"),
+        strip=False,
+        error_messages={"required": _("Enter the new password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
+    )
+
+    def __init__(self, *args, borrower: Borrower, **kwargs):
+        self.borrower = borrower
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password1(self):
+        password = self.cleaned_data["new_password1"]
+        if len(password) < BORROWER_PASSWORD_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("The password must have at least %(min)d characters."),
+                code="too_short",
+                params={"min": BORROWER_PASSWORD_MIN_LENGTH},
+            )
+        try:
+            CommonPasswordValidator().validate(password)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("This password is too common and easy to guess. Choose another one."),
+                code="too_common",
+            ) from None
+        try:
+            UserAttributeSimilarityValidator(
+                user_attributes=("first_name", "last_name", "email")
+            ).validate(password, self.borrower)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _(
+                    "The password is too like the borrower's name or e-mail address. "
+                    "Choose another one."
+                ),
+                code="too_similar",
+            ) from None
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    _("The two passwords are not the same. Type the new password twice."),
+                    code="mismatch",
+                ),
+            )
+        return cleaned

@@ -1,0 +1,551 @@
+"""The four create forms (SPEC §2 Borrowers, §3) and the borrower's set-password form.
+
+One hierarchy: `RegisterBorrowerForm` holds what every form shares; the two
+identifier families (personnummer/samordningsnummer, LMA number) differ in the
+identifier field and the validity rules, and `minor` adds the guardian fields.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.identity import Identity, Kind
+from borrowers.models import ADULT_AGE, Borrower, Service, one_year_from, years_ago
+from registry.forms import Form
+
+#: What the form says when the identifier or e-mail belongs to a protected
+#: identity. SECURITY: the same words whatever the reason, so that the form never
+#: reveals that a protected account exists.
+CONTACT_MTM = _("The person cannot be registered here. Contact MTM: 08-580 02 710, info@mtm.se.")
+
+#: MTM's rule for borrower passwords (SPEC §2 Passwords).
+BORROWER_PASSWORD_MIN_LENGTH = 6
+
+
+class LibraryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, library):
+        if library.is_branch:
+            return library.name
+        return gettext("%(name)s (main library)") % {"name": library.name}
+
+
+class RegisterBorrowerForm(Form):
+    """What the four create forms share. Subclasses set `minor` and the identifier family."""
+
+    minor = False
+    lma = False
+    allows_protected_identity = False
+    #: The page heading and menu text; the URL name of the form.
+    title = ""
+    url_name = ""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={
+            "required": _("Enter the borrower's first name."),
+            "max_length": _("The first name can be at most 100 characters long."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages={
+            "required": _("Enter the borrower's last name."),
+            "max_length": _("The last name can be at most 100 characters long."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_(
+            "The borrower's own address. It is the login to Legimus, so every borrower "
+            "needs their own."
+        ),
+        error_messages={
+            "required": _("Enter the borrower's e-mail address."),
+            "invalid": _("Enter an e-mail address like name@example.se."),
+            "max_length": _("The e-mail address can be at most 254 characters long."),
+        },
+        # SECURITY/1.3.5: staff type a third person's address; no autofill of their own.
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Published user groups"),
+        queryset=Service.objects.filter(published=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Choose only among the user groups shown."),
+            "invalid_pk_value": _("Choose only among the user groups shown."),
+            "invalid_list": _("Choose only among the user groups shown."),
+        },
+    )
+    send_credentials = forms.BooleanField(
+        label=_("Send login details by e-mail"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The borrower gets an e-mail with their login and a link, valid for 14 days, "
+            "to choose their own password. If you untick the box, the account has no "
+            "password that works until a registrar sets one with Change password on the "
+            "borrower's page."
+        ),
+    )
+    agreement = forms.BooleanField(
+        label=_(
+            "I undertake to follow MTM's lending rules, and to keep myself informed of any "
+            "changes to the lending rules."
+        ),
+        error_messages={
+            "required": _(
+                "Read the agreement text together with the borrower and tick the box to confirm it."
+            )
+        },
+    )
+
+    def __init__(self, *args, registrar, initial_library=None, **kwargs):
+        self.registrar = registrar
+        self.today = timezone.localdate()
+        #: Set by validation for the page to explain: the borrower who already has
+        #: the identifier (never a protected one), and the form to use instead.
+        self.registered_here = None
+        self.registered_elsewhere = None
+        self.right_form = None
+        self.right_form_title = ""
+        self._identifier_owner_pk = None
+        super().__init__(*args, **kwargs)
+
+        libraries = self._libraries()
+        # The choice exists only where there is something to choose (SPEC §2 Branches).
+        if len(libraries) > 1:
+            self.fields["library"] = LibraryChoiceField(
+                label=_("Library"),
+                # SECURITY: the registrar's own main library and its branches; the
+                # queryset is the server-side validation of the choice.
+                queryset=self._library_queryset(),
+                empty_label=None,
+                initial=self._initial_library(libraries, initial_library),
+                help_text=_("The main library, or one of its branches."),
+                error_messages={
+                    "required": _("Choose the library the borrower belongs to."),
+                    "invalid_choice": _("Choose one of the libraries in the list."),
+                },
+            )
+            self.fields["library"].widget.attrs["class"] = "form-select"
+        if self.minor:
+            self.fields["guardian_birth_date"] = SwedishDateField(
+                label=_("Guardian's date of birth"),
+                error_messages={"required": _("Enter the guardian's date of birth.")},
+            )
+            self.fields["guardian_birth_date"].widget.attrs["class"] = "form-control"
+        self.fields["agreement"].help_text = self._agreement_help()
+        if self.allows_protected_identity and self._protected_ticked():
+            # A protected account stores no names: they may be left empty.
+            self.fields["first_name"].required = False
+            self.fields["last_name"].required = False
+        self.order_fields(self.field_order)
+
+    # --- building -----------------------------------------------------------
+
+    def _library_queryset(self):
+        # SECURITY: the registrar's main library and its branches. Closed branches
+        # get no new borrowers.
+        main = self.registrar.library.main_library
+        return (
+            main.with_branches()
+            .exclude(parent__isnull=False, active=False)
+            .order_by(F("parent").asc(nulls_first=True), "name")
+        )
+
+    def _libraries(self) -> list:
+        if not hasattr(self, "_library_list"):
+            self._library_list = list(self._library_queryset())
+        return self._library_list
+
+    def _initial_library(self, libraries, wanted):
+        # ?bibliotek=<pk> from a branch page; anything outside the scope is ignored.
+        for library in libraries:
+            if str(library.pk) == str(wanted):
+                return library.pk
+        return self.registrar.library.main_library.pk
+
+    def _agreement_help(self):
+        who = (
+            gettext("Read the agreement together with the borrower's guardian, who accepts it:")
+            if self.minor
+            else gettext("Read the agreement together with the borrower who is being registered:")
+        )
+        return format_html(
+            '{} <a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
+            "{}</span></a>",
+            who,
+            reverse("borrowers:agreement"),
+            gettext("Agreement text"),
+            gettext("(opens in a new tab)"),
+        )
+
+    def _protected_ticked(self) -> bool:
+        if not self.is_bound:
+            return False
+        widget = forms.CheckboxInput()
+        return widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("protected_identity")
+        )
+
+    # --- validation ---------------------------------------------------------
+
+    def clean_identifier(self) -> Identity | None:
+        identity = self.cleaned_data.get("identifier")
+        if identity is None:
+            return None
+        existing = (
+            Borrower.objects.filter(identifier=identity.value).select_related("library").first()
+        )
+        if existing is not None:
+            self._identifier_owner_pk = existing.pk
+            if existing.protected_identity:
+                raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+            # SECURITY: "own library" is decided by the one scoping door.
+            if Borrower.objects.visible_to(self.registrar).filter(pk=existing.pk).exists():
+                self.registered_here = existing
+                raise forms.ValidationError(
+                    _("The person already has an account at %(library)s."),
+                    code="registered_here",
+                    params={"library": existing.library.name},
+                )
+            self.registered_elsewhere = existing
+            raise forms.ValidationError(
+                _("The person already has an account at another library: %(library)s."),
+                code="registered_elsewhere",
+                params={"library": existing.library.name},
+            )
+        self.check_age(identity)
+        return identity
+
+    def check_age(self, identity: Identity) -> None:
+        """Adult or minor comes from the number; LMA forms have no birth date."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == self.registrar.email.strip().lower():
+            raise forms.ValidationError(
+                _(
+                    "This is your own e-mail address. Enter the borrower's own address: you "
+                    "may not register yourself."
+                ),
+                code="own_email",
+            )
+        existing = Borrower.objects.with_email(email).first()
+        if existing is not None:
+            if existing.pk == self._identifier_owner_pk:
+                # The identifier's error already says it (and keeps the form
+                # invalid): one problem, one message.
+                return email
+            if existing.protected_identity:
+                raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+            raise forms.ValidationError(
+                _(
+                    "Another borrower already has this e-mail address. Every borrower needs "
+                    "their own, because it is their login."
+                ),
+                code="taken",
+            )
+        return email
+
+    def clean_valid_until(self) -> date | None:
+        valid_until = self.cleaned_data.get("valid_until")
+        if valid_until is not None and valid_until < self.today:
+            raise forms.ValidationError(self.past_validity_message, code="past")
+        return valid_until
+
+    past_validity_message = _("The date has passed. Enter today's date or a later one.")
+
+    def clean_guardian_birth_date(self) -> date:
+        born = self.cleaned_data["guardian_birth_date"]
+        if born > self.today:
+            raise forms.ValidationError(
+                _("The guardian's date of birth cannot be later than today."), code="future"
+            )
+        if born > years_ago(self.today, ADULT_AGE):
+            raise forms.ValidationError(
+                _("The guardian must be 18 or older. Check the date of birth."),
+                code="guardian_minor",
+            )
+        return born
+
+    # --- result -------------------------------------------------------------
+
+    @property
+    def library_choice(self) -> bool:
+        return "library" in self.fields
+
+    def registration(self) -> dict:
+        """Keyword arguments for services.register_borrower."""
+        data = self.cleaned_data
+        return {
+            "identity": data["identifier"],
+            "email": data["email"],
+            "valid_until": data.get("valid_until"),
+            "services": list(data.get("services") or []),
+            "library": data.get("library") or self.registrar.library.main_library,
+            "first_name": data.get("first_name", "").strip(),
+            "last_name": data.get("last_name", "").strip(),
+            "guardian_birth_date": data.get("guardian_birth_date"),
+            "guardian_name": data.get("guardian_name", "").strip(),
+            "minor": self.minor,
+            "protected": bool(data.get("protected_identity")),
+            "send_credentials": bool(data.get("send_credentials")),
+        }
+
+
+class PersonalNumberRegisterForm(RegisterBorrowerForm):
+    """Skapa vuxen låntagare / Skapa låntagare under 18 år: personnummer or samordningsnummer."""
+
+    allows_protected_identity = True
+
+    identifier = PersonalNumberField(
+        label=_("Personal or coordination number"),
+        error_messages={
+            "required": _("Enter the borrower's personal identity number or coordination number.")
+        },
+    )
+    valid_until = SwedishDateField(
+        label=_("Valid until (inclusive)"),
+        required=False,
+        help_text=_(
+            "Leave empty for an account that is valid until further notice. Required for a "
+            "coordination number: at most one year from today. Write the date as YYYY-MM-DD."
+        ),
+    )
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity"),
+        required=False,
+        help_text=_(
+            "The account is handed over to MTM: only the number, the e-mail address, the "
+            "validity and the user groups are saved, no names and no library. After saving, "
+            "neither you nor any other registrar can see the account."
+        ),
+    )
+
+    field_order = [
+        "library",
+        "identifier",
+        "first_name",
+        "last_name",
+        "email",
+        "valid_until",
+        "guardian_birth_date",
+        "services",
+        "protected_identity",
+        "send_credentials",
+        "agreement",
+    ]
+
+    def check_age(self, identity: Identity) -> None:
+        adult = identity.is_adult_on(self.today)
+        if adult and self.minor:
+            self.right_form = "borrowers:create_adult"
+            self.right_form_title = AdultBorrowerForm.title
+            raise forms.ValidationError(
+                _(
+                    "The number belongs to a person who is 18 or older. Register them with "
+                    "the form Create adult borrower."
+                ),
+                code="adult",
+            )
+        if not adult and not self.minor:
+            self.right_form = "borrowers:create_minor"
+            self.right_form_title = MinorBorrowerForm.title
+            raise forms.ValidationError(
+                _(
+                    "The number belongs to a person under 18. Register them with the form "
+                    "Create borrower under 18."
+                ),
+                code="minor",
+            )
+
+    def clean(self):
+        data = super().clean()
+        identity = data.get("identifier")
+        valid_until = data.get("valid_until")
+        if identity is not None and identity.kind is Kind.SAMORDNINGSNUMMER:
+            if valid_until is None and "valid_until" not in self.errors:
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _(
+                            "Enter how long the account is valid. For a coordination number "
+                            "it is required, at most one year from today."
+                        ),
+                        code="required_for_samordningsnummer",
+                    ),
+                )
+            elif valid_until is not None and valid_until > one_year_from(self.today):
+                self.add_error(
+                    "valid_until",
+                    forms.ValidationError(
+                        _(
+                            "For a coordination number the account may be valid at most one "
+                            "year ahead, until %(latest)s at the latest."
+                        ),
+                        code="too_long",
+                        params={"latest": one_year_from(self.today).isoformat()},
+                    ),
+                )
+        return data
+
+
+class LmaRegisterForm(RegisterBorrowerForm):
+    """Skapa (vuxen) låntagare (under 18 år) med LMA-kort: the account expires with the card."""
+
+    lma = True
+
+    identifier = LmaNumberField(
+        label=_("LMA number"),
+        error_messages={
+            "required": _("Enter the LMA number from the LMA card, written XX-XXXXXX.")
+        },
+    )
+    valid_until = SwedishDateField(
+        label=_("LMA card valid until"),
+        help_text=_(
+            "The expiry date on the LMA card. The account is valid until the same date. "
+            "Write the date as YYYY-MM-DD."
+        ),
+        error_messages={"required": _("Enter the expiry date on the LMA card.")},
+    )
+    past_validity_message = _(
+        "The LMA card has expired. An account needs a valid card: enter today's date or a "
+        "later one."
+    )
+
+    field_order = [
+        "library",
+        "identifier",
+        "valid_until",
+        "first_name",
+        "last_name",
+        "email",
+        "guardian_birth_date",
+        "guardian_name",
+        "services",
+        "send_credentials",
+        "agreement",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.minor:
+            self.fields["guardian_name"] = forms.CharField(
+                label=_("Guardian's name"),
+                max_length=200,
+                error_messages={
+                    "required": _("Enter the guardian's name."),
+                    "max_length": _("The guardian's name can be at most 200 characters long."),
+                },
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "off", "spellcheck": "false", "class": "form-control"}
+                ),
+            )
+            self.order_fields(self.field_order)
+
+
+class AdultBorrowerForm(PersonalNumberRegisterForm):
+    title = _("Create adult borrower")
+    url_name = "borrowers:create_adult"
+
+
+class MinorBorrowerForm(PersonalNumberRegisterForm):
+    minor = True
+    title = _("Create borrower under 18")
+    url_name = "borrowers:create_minor"
+
+
+class LmaAdultBorrowerForm(LmaRegisterForm):
+    title = _("Create adult borrower with LMA card")
+    url_name = "borrowers:create_lma_adult"
+
+
+class LmaMinorBorrowerForm(LmaRegisterForm):
+    minor = True
+    title = _("Create borrower under 18 with LMA card")
+    url_name = "borrowers:create_lma_minor"
+
+
+#: URL kind -> form, in the order of the Skapa menu.
+CREATE_FORMS = {
+    "adult": AdultBorrowerForm,
+    "minor": MinorBorrowerForm,
+    "lma_adult": LmaAdultBorrowerForm,
+    "lma_minor": LmaMinorBorrowerForm,
+}
+
+
+class ChoosePasswordForm(Form):
+    """The borrower chooses their own password from the link in the credentials mail."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_(
+            "At least 6 characters. A short sentence is easy to remember and hard to guess."
+        ),
+        error_messages={"required": _("Enter a password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Repeat new password"),
+        strip=False,
+        error_messages={"required": _("Enter the password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
+    )
+
+    VALIDATORS = [
+        password_validation.MinimumLengthValidator(BORROWER_PASSWORD_MIN_LENGTH),
+        password_validation.CommonPasswordValidator(),
+    ]
+    MESSAGES = {
+        "password_too_short": _("The password is too short: it needs at least 6 characters."),
+        "password_too_common": _(
+            "The password is too common and easy to guess. Choose another one."
+        ),
+    }
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data["new_password1"]
+        try:
+            password_validation.validate_password(password, password_validators=self.VALIDATORS)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(self.MESSAGES[e.code], code=e.code)
+                    if e.code in self.MESSAGES
+                    else e
+                    for e in error.error_list
+                ]
+            ) from None
+        return password
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    _("The two passwords are not the same. Type the same password twice."),
+                    code="mismatch",
+                ),
+            )
+        return data

@@ -1,0 +1,29 @@
+"""How the borrower mails of registration are built at delivery time."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.mail import mail_context
+from notifications.models import MailKind
+
+from .credentials import CREDENTIALS_MAX_AGE, make_token
+from .models import Borrower
+
+
+@mail_context(MailKind.BORROWER_CREDENTIALS)
+def credentials(context: dict) -> dict | None:
+    """Login and a set-password link. The token is minted here, in the worker, so
+    it is never stored; the mail holds no identity number and no name."""
+    borrower = Borrower.objects.filter(pk=context["borrower"]).first()
+    if borrower is None:
+        return None  # deleted before the mail left: nothing to send
+    path = reverse("borrowers:choose_password", kwargs={"token": make_token(borrower)})
+    return {
+        "email": borrower.email,
+        # Links are built from SITE_URL, never from a request's Host header.
+        "link": settings.SITE_URL + path,
+        "valid_days": CREDENTIALS_MAX_AGE.days,
+        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+        "protected": borrower.protected_identity,
+    }

@@ -1,0 +1,122 @@
+"""Registering borrowers and sending them login details.
+
+Each function is one state change with its audit event and queued mail, in one
+transaction, called alike from views, the admin and the shell.
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.log import record
+from audit.models import Action
+from notifications.mail import queue_mail
+from notifications.models import MailKind
+
+from .credentials import borrower_for_token
+from .identity import Identity
+from .models import Borrower
+
+
+class AlreadyRegistered(Exception):
+    """The identifier or e-mail was taken between the form's check and the save:
+    another registrar saved the same person at the same moment."""
+
+
+def register_borrower(
+    *,
+    by,
+    identity: Identity,
+    email: str,
+    valid_until: date | None,
+    services=(),
+    library=None,
+    first_name: str = "",
+    last_name: str = "",
+    guardian_birth_date: date | None = None,
+    guardian_name: str = "",
+    minor: bool = False,
+    protected: bool = False,
+    send_credentials: bool = True,
+) -> Borrower:
+    """Create a borrower from a create form: the agreement, the CREATED event and,
+    when asked, the login details mail.
+
+    A protected identity keeps only identifier, e-mail, validity and services
+    (SPEC §2): no names, guardian, library, nor the staff account that would
+    place it at a library. The audit log still records who created it.
+
+    Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
+    refuses the row; nothing is then written.
+    """
+    now = timezone.now()
+    borrower = Borrower(
+        id_kind=identity.kind.value,
+        identifier=identity.value,
+        birth_date=identity.birth_date,
+        email=email,
+        valid_until=valid_until,
+        registered_as_minor=minor,
+        protected_identity=protected,
+        agreement_accepted_at=now,
+        created_at=now,
+    )
+    if not protected:
+        borrower.library = library
+        borrower.first_name = first_name
+        borrower.last_name = last_name
+        borrower.guardian_birth_date = guardian_birth_date if minor else None
+        borrower.guardian_name = guardian_name if minor else ""
+        borrower.agreement_accepted_by = by
+        borrower.created_by = by
+    try:
+        # A savepoint: the caller's transaction stays usable after a refused row.
+        with transaction.atomic():
+            borrower.save()
+            borrower.services.set(services)
+            record(Action.CREATED, actor=by, borrower=borrower)
+            if send_credentials:
+                _send_credentials(borrower, by=by)
+    except IntegrityError as error:
+        raise AlreadyRegistered from error
+    return borrower
+
+
+def send_credentials(borrower: Borrower, *, by) -> None:
+    """Mail the borrower their login and a fresh set-password link (valid 14 days).
+
+    Sending again ends every earlier link (credentials.py fingerprints the time).
+    """
+    with transaction.atomic():
+        _send_credentials(borrower, by=by)
+
+
+def _send_credentials(borrower: Borrower, *, by) -> None:
+    borrower.credentials_sent_at = timezone.now()
+    borrower.save(update_fields=["credentials_sent_at", "updated_at"])
+    # Only the borrower's id is stored: the link is minted at delivery (borrowers/mails.py).
+    queue_mail(MailKind.BORROWER_CREDENTIALS, to=borrower.email, borrower=borrower.pk)
+    record(Action.CREDENTIALS_SENT, actor=by, borrower=borrower)
+
+
+def choose_password(token: str, raw_password: str) -> Borrower | None:
+    """The borrower sets their password with the link from the credentials mail.
+
+    Returns None when the link is no longer valid (used, expired or replaced by
+    a fresher one). The new hash ends the link: it works once.
+    """
+    with transaction.atomic():
+        borrower = borrower_for_token(token)
+        if borrower is None:
+            return None
+        # Two submits of one link at once: the row lock orders them, and the
+        # second sees the new hash and is refused.
+        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
+        borrower = borrower_for_token(token)
+        if borrower is None:
+            return None
+        borrower.set_password(raw_password)
+        borrower.save(update_fields=["password", "updated_at"])
+        record(Action.PASSWORD_SET, borrower=borrower, via="credentials_link")
+    return borrower

@@ -1,0 +1,103 @@
+"""Throttling of borrower logins, the same rules as staff logins (security.md §4, §5).
+
+django-axes only watches Django auth users, and a borrower is not one, so this is
+the small equivalent for borrowers, kept in the database (honest across web
+processes, unlike a per-process cache):
+
+- Mina sidor: AXES_FAILURE_LIMIT failures for one e-mail from one address within
+  AXES_COOLOFF_TIME lock that e-mail from that address. Others behind the same
+  address (a library's shared connection) are not affected.
+- The login check API: the service calls for everyone from one address, so the
+  limit is per e-mail, plus a higher one per service token.
+- Glömt lösenord: at most AXES_FAILURE_LIMIT reset mails per e-mail within the
+  window; more requests get the same answer but send nothing.
+
+Never permanent: a lock lifts by itself once fewer than the limit of failures lie
+within the window, at most AXES_COOLOFF_TIME after the last one. Failures made
+while locked are not counted (the password is not even checked), so an attacker
+cannot keep an account locked longer by hammering it. A successful login, or a new
+password by Glömt lösenord, clears the e-mail's failures.
+
+Neither e-mails nor addresses are stored: only keyed hashes.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+
+from audit.log import keyed_hash
+
+from .models import LoginFailure
+
+Channel = LoginFailure.Channel
+
+#: Failures of the login check per service token within the window (a service
+#: logs in many people; this stops wholesale guessing through a leaked token).
+DEFAULT_TOKEN_FAILURE_LIMIT = 1000
+
+
+def account_key(email: str) -> str:
+    return keyed_hash("borrower-login:" + email.strip().lower())
+
+
+def source_key(source: str) -> str:
+    return keyed_hash("login-source:" + source) if source else ""
+
+
+def _window_start():
+    return timezone.now() - settings.AXES_COOLOFF_TIME
+
+
+def cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def _limit() -> int:
+    return settings.AXES_FAILURE_LIMIT
+
+
+def token_limit() -> int:
+    return getattr(settings, "LOGIN_CHECK_TOKEN_FAILURE_LIMIT", DEFAULT_TOKEN_FAILURE_LIMIT)
+
+
+def _recent(channel: str):
+    return LoginFailure.objects.filter(channel=channel, at__gt=_window_start())
+
+
+def is_locked(channel: str, *, email: str, source: str = "") -> bool:
+    """Mina sidor (and reset requests): failures for this e-mail from this source."""
+    recent = _recent(channel).filter(account=account_key(email), source=source_key(source))
+    return recent.count() >= _limit()
+
+
+def api_is_locked(*, email: str, token_id: int) -> bool:
+    """The login check: too many failures for this e-mail, or through this token."""
+    recent = _recent(Channel.API)
+    if recent.filter(account=account_key(email)).count() >= _limit():
+        return True
+    return recent.filter(source=source_key(f"token:{token_id}")).count() >= token_limit()
+
+
+def record_failure(channel: str, *, email: str, source: str = "") -> None:
+    now = timezone.now()
+    # Old rows have done their job; dropping them keeps the table small (indexed on `at`).
+    LoginFailure.objects.filter(at__lte=now - settings.AXES_COOLOFF_TIME).delete()
+    LoginFailure.objects.create(
+        channel=channel, account=account_key(email), source=source_key(source), at=now
+    )
+
+
+def record_api_failure(*, email: str, token_id: int) -> None:
+    record_failure(Channel.API, email=email, source=f"token:{token_id}")
+
+
+def clear(email: str, *, channel: str | None = None, source: str | None = None) -> None:
+    """Forget this e-mail's failed logins: all of them (a new password by Glömt
+    lösenord), or those of one channel and source (a successful login there)."""
+    failures = LoginFailure.objects.filter(
+        channel__in=[Channel.MINA_SIDOR, Channel.API], account=account_key(email)
+    )
+    if channel is not None:
+        failures = failures.filter(channel=channel)
+    if source is not None:
+        failures = failures.filter(source=source_key(source))
+    failures.delete()

@@ -1,0 +1,98 @@
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from registry.forms import Form
+
+from .models import email_taken, email_taken_message
+
+
+class LibrarySearchForm(Form):
+    """Bibliotekssökning: a whole or partial library name (not personal data, so GET)."""
+
+    q = forms.CharField(
+        label=_("Library name"),
+        help_text=_("The whole name or a part of it, for example Sundbyberg."),
+        max_length=200,
+        error_messages={
+            "required": _("Enter the whole or a part of the library's name."),
+            "max_length": _("The name can be at most 200 characters long."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
+
+    def clean_q(self):
+        text = " ".join(self.cleaned_data["q"].split())
+        if not text:
+            raise forms.ValidationError(self.fields["q"].error_messages["required"], "required")
+        return text
+
+
+class PullForm(Form):
+    """The pull confirmation: where to, the borrower's e-mail, and their consent."""
+
+    library = forms.ModelChoiceField(
+        label=_("Library"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the library the borrower moves to."),
+            "invalid_choice": _("Choose one of your own libraries."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_(
+            "The borrower's login to the talking-book service. Change it if the borrower "
+            "has a new address."
+        ),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the borrower's e-mail address."),
+            "invalid": _("Enter the e-mail address in the format name@example.se."),
+            "max_length": _("The e-mail address can be at most 254 characters long."),
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("The user has agreed to the move"),
+        error_messages={
+            "required": _("Tick the box to confirm that the borrower has agreed to the move."),
+        },
+    )
+
+    def __init__(self, *args, staff, borrower, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("email", borrower.email)
+        super().__init__(*args, **kwargs)
+        self.staff, self.borrower = staff, borrower
+        # SECURITY: the queryset is the validation: only the registrar's own active libraries.
+        libraries = (
+            staff.library.with_branches()
+            .active()
+            .order_by(F("parent_id").asc(nulls_first=True), "name")
+        )
+        self.main_library = staff.library.main_library
+        self.fields["library"].queryset = libraries
+        self.fields["library"].initial = self.main_library.pk
+        self.has_branches = libraries.count() > 1
+        if not self.has_branches:
+            # Nothing to choose: the registrar's main library, shown as text on the page.
+            del self.fields["library"]
+        self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    @property
+    def target_library(self):
+        """Where the borrower moves: the chosen library, or the only one there is."""
+        return self.cleaned_data.get("library") or self.main_library
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.staff.email or "").lower():
+            raise forms.ValidationError(
+                _("You cannot register your own e-mail address for a borrower."), "own_email"
+            )
+        if email_taken(email, by=self.borrower):
+            raise forms.ValidationError(email_taken_message(), "taken")
+        return email

@@ -1,0 +1,421 @@
+"""Transfer requests (flyttansökan / biblioteksbyte) and pulls to one's own library.
+
+Every rule about moving a borrower between libraries lives here, on the model
+that owns the workflow: views, the admin and Mina sidor call the same methods.
+Each state change writes its audit event and queues its mail in one transaction.
+
+Lock order, everywhere in this module: the borrower row first, then the transfer
+row. Keeping one order means a pull and an acceptance racing for the same
+borrower wait for each other instead of deadlocking (PostgreSQL; SQLite
+serialises writers anyway).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.log import record
+from audit.models import Action
+from borrowers.models import Borrower
+from notifications.mail import queue_mail
+from notifications.models import MailKind
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+class TransferRefused(ValidationError):
+    """A transfer the rules do not allow; the message is meant for the registrar.
+
+    A ValidationError, so that a form can take it with form.add_error(None, error)
+    (or a dict of field errors, for the pull form's e-mail)."""
+
+
+class TransferRequestQuerySet(models.QuerySet):
+    def pending(self) -> "TransferRequestQuerySet":
+        return self.filter(status=Status.PENDING)
+
+    def incoming_for(self, staff) -> "TransferRequestQuerySet":
+        """Pending requests to the staff member's main library or one of its branches."""
+        # SECURITY: the receiving library's only door to a borrower that is not (yet)
+        # theirs. Protected identities are excluded even if one got a request somehow.
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.pending().filter(
+            to_library__in=staff.library.with_branches(), borrower__protected_identity=False
+        )
+
+    def outgoing_for(self, staff) -> "TransferRequestQuerySet":
+        """Pending requests for borrowers the staff member's library has now."""
+        # SECURITY: by the borrower's current library, the same scope as visible_to.
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.pending().filter(borrower__in=Borrower.objects.visible_to(staff).values("pk"))
+
+
+class TransferRequest(models.Model):
+    """A request to move a borrower to another library, and its decision.
+
+    A pull (a registrar moving a borrower from another library to their own,
+    with the borrower's consent) is stored as a row that is accepted at once,
+    with `pulled=True`: requested_by = decided_by is the staff account that
+    confirmed the borrower's consent, decided_at is when. One table then holds a
+    borrower's whole history of library changes, for MTM in the admin.
+    """
+
+    code = models.UUIDField(_("internal code"), default=uuid.uuid4, unique=True, editable=False)
+    borrower = models.ForeignKey(
+        Borrower,
+        # A deleted borrower's requests go too: they are personal data. The audit
+        # log keeps the history without them.
+        on_delete=models.CASCADE,
+        related_name="transfer_requests",
+        verbose_name=_("borrower"),
+    )
+    from_library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from library"),
+    )
+    to_library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        verbose_name=_("to library"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # PROTECT, like the audit log: staff accounts are deactivated, not deleted.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+        help_text=_("Empty when the borrower made the request on My pages."),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    pulled = models.BooleanField(
+        _("moved by the new library"),
+        default=False,
+        help_text=_(
+            "The new library moved the borrower at once; the staff account that decided "
+            "confirmed that the borrower had agreed to the move."
+        ),
+    )
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            # At most one pending request per borrower (SPEC §2). TransferRequest.request
+            # relies on it to turn two simultaneous requests into a clear error, and
+            # pull() to find the one request it must cancel.
+            models.UniqueConstraint(
+                fields=["borrower"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_borrower",
+            ),
+            # A move goes somewhere else: request() refuses the current library.
+            models.CheckConstraint(
+                condition=~Q(to_library=models.F("from_library")),
+                name="transfer_to_another_library",
+            ),
+            # Decided exactly when no longer pending: the admin and the mails rely on it.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="transfer_decided_when_not_pending",
+            ),
+            # A pull is a move that happened.
+            models.CheckConstraint(
+                condition=Q(pulled=False) | Q(status="accepted"),
+                name="transfer_pull_is_accepted",
+            ),
+        ]
+        indexes = [
+            # Ansökningar om biblioteksbyte and the start page count: pending by receiver.
+            models.Index(
+                fields=["to_library", "requested_at"],
+                name="transfer_pending_to_idx",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.borrower} → {self.to_library}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+    # -- Making a request ---------------------------------------------------------
+
+    @classmethod
+    @transaction.atomic
+    def request(cls, borrower: Borrower, *, to_library, by) -> "TransferRequest":
+        """Ask `to_library` to take over `borrower`; the borrower stays until it decides.
+
+        `by` is the registrar of the borrower's library (None: the borrower on
+        Mina sidor). Raises TransferRefused for a move the rules do not allow,
+        including a request that another one beat by a moment.
+        """
+        borrower = _lock(borrower)
+        if borrower.protected_identity or borrower.library_id is None:
+            raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
+        if not to_library.active:
+            raise TransferRefused(
+                _("%(library)s no longer takes borrowers in the registry.")
+                % {"library": to_library.name},
+                code="inactive",
+            )
+        if to_library.pk == borrower.library_id:
+            raise TransferRefused(
+                _("The borrower already belongs to %(library)s.") % {"library": to_library.name},
+                code="same_library",
+            )
+        if cls.objects.pending().filter(borrower=borrower).exists():
+            raise TransferRefused(_already_pending(), code="already_pending")
+        try:
+            with transaction.atomic():
+                transfer = cls.objects.create(
+                    borrower=borrower,
+                    from_library_id=borrower.library_id,
+                    to_library=to_library,
+                    requested_by=by,
+                )
+        except IntegrityError:
+            # transfer_one_pending_per_borrower: another request won by a moment.
+            raise TransferRefused(_already_pending(), code="already_pending") from None
+        record(
+            Action.TRANSFER_REQUESTED,
+            actor=by,
+            borrower=borrower,
+            library=borrower.library,
+            to_library=to_library.pk,
+            transfer=str(transfer.code),
+        )
+        queue_mail(MailKind.TRANSFER_REQUESTED, to=borrower.email, transfer=transfer.pk)
+        return transfer
+
+    # -- Deciding ------------------------------------------------------------------
+
+    def _claim(self, status: Status, *, by) -> bool:
+        """Move this request from pending to `status`, if nobody else did first.
+
+        The conditional UPDATE is the decision: of two registrars deciding at
+        once, the second one's UPDATE matches no row (PostgreSQL re-checks the
+        WHERE clause after waiting for the first one's lock)."""
+        now = timezone.now()
+        won = TransferRequest.objects.filter(pk=self.pk, status=Status.PENDING).update(
+            status=status, decided_by=by, decided_at=now
+        )
+        if won:
+            self.status, self.decided_by, self.decided_at = status, by, now
+        else:
+            self.refresh_from_db(fields=["status", "decided_by", "decided_at"])
+        return bool(won)
+
+    @transaction.atomic
+    def accept(self, *, by) -> bool:
+        """The receiving library accepts: the borrower moves to to_library (the branch,
+        if the request names one) and is told. False when someone decided first."""
+        borrower = _lock(self.borrower)
+        if not self._claim(Status.ACCEPTED, by=by):
+            return False
+        from_library = borrower.library
+        _move(borrower, to_library=self.to_library)
+        record(
+            Action.TRANSFER_ACCEPTED,
+            actor=by,
+            borrower=borrower,
+            library=self.to_library,
+            fields=["library"],
+            from_library=from_library.pk if from_library else None,
+            transfer=str(self.code),
+        )
+        queue_mail(MailKind.TRANSFER_ACCEPTED, to=borrower.email, transfer=self.pk)
+        return True
+
+    @transaction.atomic
+    def reject(self, *, by) -> bool:
+        """The receiving library says no: the borrower stays and is told.
+        False when someone decided first."""
+        borrower = _lock(self.borrower)
+        if not self._claim(Status.REJECTED, by=by):
+            return False
+        record(
+            Action.TRANSFER_REJECTED,
+            actor=by,
+            borrower=borrower,
+            library=self.to_library,
+            transfer=str(self.code),
+        )
+        queue_mail(MailKind.TRANSFER_REJECTED, to=borrower.email, transfer=self.pk)
+        return True
+
+    @transaction.atomic
+    def cancel(self, *, by, reason: str = "withdrawn") -> bool:
+        """The requesting library (or a pull) withdraws the request. No mail: nothing
+        changed for the borrower. False when someone decided first."""
+        borrower = _lock(self.borrower)
+        if not self._claim(Status.CANCELLED, by=by):
+            return False
+        record(
+            Action.TRANSFER_CANCELLED,
+            actor=by,
+            borrower=borrower,
+            library=borrower.library,
+            to_library=self.to_library_id,
+            transfer=str(self.code),
+            reason=reason,
+        )
+        return True
+
+    # -- Pulling a borrower to one's own library ----------------------------------
+
+    @classmethod
+    @transaction.atomic
+    def pull(
+        cls, borrower: Borrower, *, to_library, by, email: str, consent: bool
+    ) -> "TransferRequest":
+        """Move a borrower of another library at once to `by`'s library (or a branch
+        of it), with the borrower's consent, which `by` confirms.
+
+        Cancels any pending request for the borrower, may change their e-mail
+        (raises TransferRefused({"email": ...}) when another account has it) and
+        mails them; when the e-mail changes, the old address is told as well.
+        """
+        if not consent:
+            raise TransferRefused(_consent_missing(), code="consent")
+        borrower = _lock(borrower)
+        if borrower.protected_identity or borrower.library_id is None:
+            raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
+        own = by.library.with_branches()
+        # SECURITY: only into the registrar's own libraries, only from someone else's.
+        if not own.active().filter(pk=to_library.pk).exists():
+            raise TransferRefused(
+                _("You can only move a borrower to your own library."), code="not_own"
+            )
+        if own.filter(pk=borrower.library_id).exists():
+            raise TransferRefused(
+                _("The borrower already belongs to your library."), code="same_library"
+            )
+
+        for pending in cls.objects.pending().filter(borrower=borrower):
+            pending.borrower = borrower
+            pending.cancel(by=by, reason="pulled")
+
+        old_email = borrower.email
+        email = email.strip()
+        email_changed = email != old_email
+        if email_changed and email_taken(email, by=borrower):
+            raise TransferRefused({"email": email_taken_message()}, code="email_taken")
+
+        from_library = borrower.library
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                _move(borrower, to_library=to_library, email=email)
+        except IntegrityError:
+            # borrower_email_ci_unique: someone took the address a moment ago.
+            raise TransferRefused({"email": email_taken_message()}, code="email_taken") from None
+        transfer = cls.objects.create(
+            borrower=borrower,
+            from_library=from_library,
+            to_library=to_library,
+            requested_by=by,
+            requested_at=now,
+            status=Status.ACCEPTED,
+            decided_by=by,
+            decided_at=now,
+            pulled=True,
+        )
+        record(
+            Action.TRANSFER_PULLED,
+            actor=by,
+            borrower=borrower,
+            library=to_library,
+            fields=["library", "email"] if email_changed else ["library"],
+            from_library=from_library.pk,
+            transfer=str(transfer.code),
+            consent=True,
+        )
+        queue_mail(MailKind.TRANSFER_PULLED, to=email, transfer=transfer.pk)
+        if email_changed and old_email.lower() != email.lower():
+            # Tell the old address too: an e-mail change is how an account is taken over.
+            queue_mail(
+                MailKind.TRANSFER_PULLED, to=old_email, transfer=transfer.pk, old_address=True
+            )
+        return transfer
+
+
+def _lock(borrower: Borrower) -> Borrower:
+    """The borrower row, fresh and locked until the transaction ends (PostgreSQL;
+    a no-op on SQLite, which lets one writer in at a time)."""
+    return (
+        Borrower.objects.select_for_update(of=("self",))
+        .select_related("library")
+        .get(pk=borrower.pk)
+    )
+
+
+def _move(borrower: Borrower, *, to_library, email: str | None = None) -> None:
+    """Only the columns a move changes: a concurrent edit of names keeps its values."""
+    changes = {"library": to_library, "updated_at": timezone.now()}
+    if email is not None:
+        changes["email"] = email
+    Borrower.objects.filter(pk=borrower.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(borrower, name, value)
+
+
+def email_taken(email: str, *, by: Borrower | None = None) -> bool:
+    """Another borrower's login already (case-insensitive, like the unique index)."""
+    others = Borrower.objects.with_email(email)
+    if by is not None:
+        others = others.exclude(pk=by.pk)
+    return others.exists()
+
+
+def email_taken_message():
+    # The same words whoever has the address, a protected identity included (SPEC §2).
+    return _(
+        "Another account already uses this e-mail address. Enter another address, "
+        "or contact MTM if you need help."
+    )
+
+
+def _already_pending():
+    return _(
+        "There is already a transfer request for this borrower. Withdraw it before you "
+        "make a new one."
+    )
+
+
+def _consent_missing():
+    return _("Tick the box to confirm that the borrower has agreed to the move.")
