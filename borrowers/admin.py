@@ -280,6 +280,37 @@ class MoveForm(forms.Form):
         return library
 
 
+#: What the admin form can change, by field name (audited by name, never value).
+EDITABLE = [
+    "identifier",
+    "id_kind",
+    "birth_date",
+    "email",
+    "valid_until",
+    "protected_identity",
+    "first_name",
+    "last_name",
+    "library",
+    "registered_as_minor",
+    "guardian_birth_date",
+    "guardian_name",
+]
+
+
+def changed_fields(borrower: Borrower, form) -> list[str]:
+    """The names of the fields that will really change: the unsaved instance against
+    the stored row (the form's changed_data also lists what its rules then overrode)."""
+    columns = {name: Borrower._meta.get_field(name).attname for name in EDITABLE}
+    stored = Borrower.objects.filter(pk=borrower.pk).values(*columns.values()).get()
+    changed = [
+        name for name, column in columns.items() if stored[column] != getattr(borrower, column)
+    ]
+    wanted = {service.pk for service in form.cleaned_data.get("services", [])}
+    if wanted != set(borrower.services.values_list("pk", flat=True)):
+        changed.append("services")
+    return changed
+
+
 @admin.register(Borrower)
 class BorrowerAdmin(admin.ModelAdmin):
     form = BorrowerAdminForm
@@ -467,12 +498,7 @@ class BorrowerAdmin(admin.ModelAdmin):
             obj.save()
             record(Action.CREATED, actor=by, borrower=obj, via="admin")
             return
-        changed = [name for name in form.changed_data if name != "number"]
-        if obj.protected_identity and "protected_identity" not in changed:
-            # The form keeps nothing of these for a protected identity.
-            changed = [name for name in changed if name not in Borrower.PLACE_FIELDS]
-        if obj.identifier != form.initial_identifier:
-            changed += ["identifier", "id_kind", "birth_date"]
+        changed = changed_fields(obj, form)
         if "protected_identity" in changed and obj.protected_identity:
             # SPEC §2: the account keeps no names, guardian data or library; the
             # registrars lose sight of it with this save.

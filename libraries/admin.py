@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -32,6 +33,7 @@ class LibraryAdmin(admin.ModelAdmin):
     search_fields = ["name", "city", "municipality__name"]
     autocomplete_fields = ["parent", "municipality"]
     list_select_related = ["municipality__county", "parent"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["people"]
     fieldsets = [
         (None, {"fields": ["name", "library_type", "parent", "municipality", "active", "people"]}),

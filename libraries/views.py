@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import head_admin_required, registrar_required
+from applications.models import pending_account_applications
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower
 from transfers.models import TransferRequest
@@ -26,6 +27,7 @@ def start(request):
             "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
             "expiry_notice_days": EXPIRY_NOTICE_DAYS,
             "pending_transfer_count": TransferRequest.objects.incoming_for(request.user).count(),
+            "pending_applications": pending_account_applications(request.user),
         },
     )
 

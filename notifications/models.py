@@ -15,6 +15,9 @@ class MailKind(models.TextChoices):
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")
     TRANSFER_PULLED = "transfer_pulled", _("Moved to another library")
+    ACCOUNT_APPLICATION_REJECTED = "application_account_rejected", _("Account application rejected")
+    BRANCH_APPLICATION_APPROVED = "application_branch_approved", _("Branch application approved")
+    BRANCH_APPLICATION_REJECTED = "application_branch_rejected", _("Branch application rejected")
 
 
 class MailStatus(models.TextChoices):

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "selfservice",
+    "applications",
+    "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
 MIDDLEWARE = [

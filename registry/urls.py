@@ -9,6 +9,7 @@ urlpatterns = [
     path("lantagare/", include("borrowers.urls")),
     path("flytt/", include("transfers.urls")),
     path("mina-sidor/", include("selfservice.urls")),
+    path("ansok/", include("applications.urls")),
     path("api/v1/", include("selfservice.api_urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),

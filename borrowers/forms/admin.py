@@ -127,8 +127,6 @@ class BorrowerAdminForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
-        #: The identifier as saved, before validation sets the typed one on the instance.
-        self.initial_identifier = self.instance.identifier or None
         if self.instance.pk:
             self.initial.setdefault("number", self.instance.display_identifier)
             # Registration-only fields.

@@ -26,6 +26,7 @@ from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
+from borrowers.models import Borrower
 from borrowers.search import search_borrowers
 from libraries.views import EXPIRY_NOTICE_DAYS
 
@@ -97,10 +98,32 @@ LISTS: dict[str, BorrowerList] = {
 }
 
 
+ORDERING = ("last_name", "first_name", "pk")
+
+
+class IdsFirstPaginator(Paginator):
+    """Pages by ids first: the page query selects the page's ids in a subquery and
+    only then reads those rows (a "deferred join"). The id subquery is answered from
+    the covering index of migration 0004 (an index-only scan), so a page of a large
+    library reads 50 table rows instead of every borrower in scope (docs/performance.md).
+    Still one count query and one page query."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        # SECURITY: the ids come from the scoped queryset; the outer query only reads them.
+        ids = self.object_list.order_by(*ORDERING).values("pk")[bottom:top]
+        rows = Borrower.objects.filter(pk__in=ids).select_related("library").order_by(*ORDERING)
+        return self._get_page(rows, number, self)
+
+
 def _page(request, queryset):
     """One page of borrowers sorted by last name: a count query and a page query."""
-    queryset = queryset.select_related("library").order_by("last_name", "first_name", "pk")
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+    queryset = queryset.order_by(*ORDERING)
+    return IdsFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
 
 
 @registrar_required

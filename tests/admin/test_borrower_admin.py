@@ -131,7 +131,7 @@ def test_the_list_has_a_bounded_number_of_queries(
     mtm_client, people, django_assert_max_num_queries
 ):
     BorrowerFactory.create_batch(20)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = mtm_client.get(CHANGELIST)
     assert response.status_code == 200
 

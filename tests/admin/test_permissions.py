@@ -29,6 +29,11 @@ EXPECTED_RIGHTS = {
     "audit.view_auditevent",
     "notifications.view_outgoingmail",
     "notifications.change_outgoingmail",
+    # applications/migrations/0002: deciding staff account applications.
+    "applications.view_accountapplication",
+    "applications.change_accountapplication",
+    "applications.view_branchapplication",
+    "applications.change_branchapplication",
 }
 
 

@@ -1,0 +1,136 @@
+"""Every registrar page makes the same number of queries whatever the data size:
+the same page at 5 and at 50 borrowers (SPEC §4, "a bounded number of queries per
+page"). A page that grows an N+1 fails here long before it is slow in production."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from borrowers.views.manage import LISTS
+from tests.factories import BorrowerFactory
+
+#: Traits and fields cycled through: at both sizes every list has rows.
+KINDS = [
+    {},
+    {"minor": True, "at_branch": True},
+    {"samordningsnummer": True, "valid_until": "soon"},
+    {"lma": True},
+    {"lma": True, "registered_as_minor": True, "guardian_name": "Vera Vårdnad"},
+]
+
+
+class Scene:
+    """Borrowers of library A (and its branch), and requests to A from library B."""
+
+    def __init__(self, library_a, branch_a, library_b):
+        self.library_a, self.branch_a, self.library_b = library_a, branch_a, library_b
+        self.borrowers = []
+
+    def grow_to(self, size):
+        from transfers.models import TransferRequest
+
+        today = timezone.localdate()
+        while len(self.borrowers) < size:
+            kind = dict(KINDS[len(self.borrowers) % len(KINDS)])
+            library = self.branch_a if kind.pop("at_branch", False) else self.library_a
+            if kind.get("valid_until") == "soon":
+                kind["valid_until"] = today + timedelta(days=3)
+            self.borrowers.append(BorrowerFactory(library=library, **kind))
+            # As many pending requests to library A as it has borrowers.
+            outsider = BorrowerFactory(library=self.library_b)
+            TransferRequest.objects.create(
+                borrower=outsider, from_library=self.library_b, to_library=self.library_a
+            )
+        return self
+
+    def first(self, id_kind):
+        return next(b for b in self.borrowers if b.id_kind == id_kind)
+
+
+def _search(client, text):
+    response = client.post(reverse("borrowers:search"), {"q": text})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def _queries(client, method, url, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(queries)
+
+
+def _request_for(page, scene, client):
+    """(method, url, data) of `page` in the current scene."""
+    adult, lma = scene.first("personnummer"), scene.first("lma")
+    searches = {
+        "personnummer": adult.display_identifier,
+        "lma": lma.display_identifier,
+        "email": adult.email,
+        "name": "låntagare",
+    }
+    if page == "start":
+        return "get", reverse("libraries:start"), None
+    if page == "my_library":
+        return "get", reverse("libraries:my_library"), None
+    if page.startswith("list:"):
+        return "get", reverse("borrowers:list", args=[page.split(":", 1)[1]]), None
+    if page.startswith("search-post:"):
+        return "post", reverse("borrowers:search"), {"q": searches[page.split(":", 1)[1]]}
+    if page.startswith("search-results:"):
+        return "get", _search(client, searches[page.split(":", 1)[1]]), None
+    if page == "detail":
+        return "get", reverse("borrowers:detail", args=[adult.code]), None
+    if page == "incoming":
+        return "get", reverse("transfers:incoming"), None
+    raise AssertionError(page)
+
+
+PAGES = [
+    "start",
+    "my_library",
+    *(f"list:{slug}" for slug in LISTS),
+    *(f"search-post:{by}" for by in ("personnummer", "lma", "email", "name")),
+    *(f"search-results:{by}" for by in ("personnummer", "lma", "email", "name")),
+    "detail",
+    "incoming",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_makes_the_same_number_of_queries_at_5_and_50_borrowers(
+    page, library_a, branch_a, library_b, registrar_client
+):
+    scene = Scene(library_a, branch_a, library_b).grow_to(5)
+    method, url, data = _request_for(page, scene, registrar_client)
+    _queries(registrar_client, method, url, data)  # warm: the session's first write
+    small = _queries(registrar_client, method, url, data)
+
+    scene.grow_to(50)
+    method, url, data = _request_for(page, scene, registrar_client)
+    _queries(registrar_client, method, url, data)
+    large = _queries(registrar_client, method, url, data)
+
+    assert small == large, f"{page}: {small} queries at 5 borrowers, {large} at 50"
+    assert large <= 15, f"{page}: {large} queries"
+
+
+def test_head_administrators_all_users_list_is_bounded_too(
+    library_a, branch_a, library_b, head_admin, client
+):
+    """Visa alla användare also lists staff accounts for a head administrator."""
+    from tests.factories import StaffFactory
+
+    client.force_login(head_admin)
+    url = reverse("borrowers:list", args=["alla-anvandare"])
+    scene = Scene(library_a, branch_a, library_b).grow_to(5)
+    _queries(client, "get", url)
+    small = _queries(client, "get", url)
+    scene.grow_to(50)
+    StaffFactory.create_batch(10, library=library_a)
+    _queries(client, "get", url)
+    assert _queries(client, "get", url) == small

@@ -1,0 +1,553 @@
+"""Every page of the registrar UI and of Mina sidor, in each of its states, in a real
+browser: axe-core's WCAG 2.1 A/AA rules (the gate), axe's best-practice rules (a
+second gate), one h1 and the landmarks, the skip link first, aria-current in the
+menus, no sideways scrolling at 320 CSS px, and unique page titles.
+
+The pages are ONE table of (actor, page or small action) cases, so that a page
+cannot be forgotten: test_every_registrar_route_has_a_case reads the URL resolver
+and fails on a route that has no case here and is not excluded with a reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from borrowers import services
+from borrowers.credentials import make_token
+from borrowers.views.manage import LISTS
+from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.factories import BorrowerFactory
+from transfers.models import TransferRequest
+
+pytestmark = [pytest.mark.browser, pytest.mark.a11y]
+
+BORROWER_PASSWORD = "Sommarregn över taken"
+SITE_SUFFIX = " – MTM:s användarregister"
+#: The namespaces of the registrar UI and Mina sidor whose every route needs a case.
+NAMESPACES = ("libraries", "borrowers", "transfers", "accounts", "selfservice")
+#: Best-practice rules: the second gate (accessibility.md §7.2).
+BEST_PRACTICE = "best-practice"
+#: Routes that no page visit can show, each with the reason.
+EXCLUDED = {
+    "accounts:logout": "POST only: ends the session and redirects to the login page",
+    "borrowers:send_credentials": "POST only: sends the mail and redirects to the borrower page",
+    "transfers:cancel": "POST only: withdraws the request and redirects to Byt bibliotek",
+    "selfservice:logout": "POST only: ends the session and redirects to the login page",
+    "selfservice:transfer_withdraw": "POST only: withdraws and redirects to Byt bibliotek",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One page state. `go` gives the address to open (None: start from nothing);
+    `then` takes small steps from there; `covers` names the routes it shows."""
+
+    id: str
+    actor: str
+    go: Callable[[SimpleNamespace], str] | None
+    covers: tuple[str, ...]
+    then: Callable | None = None
+
+    @property
+    def page(self) -> str:
+        """States of one page share this key (and may share a title)."""
+        return self.id.split("--")[0]
+
+
+def url(name: str, *args: str) -> Callable[[SimpleNamespace], str]:
+    """reverse(name) with arguments read from the world: "borrower_a.code" etc."""
+
+    def resolve(w):
+        values = []
+        for arg in args:
+            value = w
+            for part in arg.split("."):
+                value = getattr(value, part)
+            values.append(value)
+        return reverse(name, args=values)
+
+    return resolve
+
+
+def path(text: str) -> Callable[[SimpleNamespace], str]:
+    return lambda w: text
+
+
+# --- small actions -------------------------------------------------------------------
+
+
+def press(name: str, *, exact: bool = True):
+    def step(page, w):
+        page.locator("main").get_by_role("button", name=name, exact=exact).click()
+        page.wait_for_load_state()
+
+    return step
+
+
+def fill(label: str, value: str, page):
+    page.locator("main").get_by_label(label, exact=True).fill(value)
+
+
+def search_borrowers(text: str):
+    def step(page, w):
+        page.get_by_label("Sök användare").fill(text)
+        page.get_by_role("button", name="Sök", exact=True).click()
+        page.wait_for_load_state()
+
+    return step
+
+
+def create_protected(page, w):
+    fill("Person-/Samordningsnummer", "199001012385", page)
+    fill("E-post", "skyddad@post.example", page)
+    page.get_by_label("Skyddad identitet").check()
+    page.get_by_label("Jag förbinder mig", exact=False).check()
+    press("Spara")(page, w)
+    page.wait_for_url("**/skapa/overlamnad-till-mtm/")
+
+
+def type_identifier_of_other_library(page, w):
+    fill("Person-/Samordningsnummer", w.borrower_b.display_identifier, page)
+    press("Spara")(page, w)
+
+
+def open_pull(page, w):
+    type_identifier_of_other_library(page, w)
+    page.get_by_role("link", name="flytta användaren").click()
+    page.wait_for_load_state()
+
+
+def open_pull_and_confirm_without_consent(page, w):
+    open_pull(page, w)
+    press("Bekräfta")(page, w)
+
+
+def clear_last_name_and_save(page, w):
+    fill("Efternamn", "", page)
+    press("Spara")(page, w)
+
+
+def staff_lockout(page, w):
+    w.settings.AXES_FAILURE_LIMIT = 1
+    fill("E-post", w.registrar.email, page)
+    fill("Lösenord", "fel lösenord", page)
+    press("Logga in")(page, w)
+
+
+def borrower_lockout(page, w):
+    w.settings.AXES_FAILURE_LIMIT = 1
+    fill("E-post", w.lena.email, page)
+    fill("Lösenord", "fel lösenord", page)
+    press("Logga in")(page, w)
+
+
+def submit_first_form(page, w):
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def profile_email_errors(page, w):
+    page.locator("main").get_by_role("button", name="Ändra e-postadress").click()
+    page.wait_for_load_state()
+
+
+def search_libraries(text: str):
+    def step(page, w):
+        fill("Bibliotekets namn", text, page)
+        page.locator("main").get_by_role("button", name="Sök bibliotek").click()
+        page.wait_for_load_state()
+
+    return step
+
+
+def choose_first_library_and_confirm(page, w):
+    search_libraries("bibliotek b")(page, w)
+    page.get_by_role("button", name="Välj detta bibliotek").first.click()
+    page.wait_for_load_state()
+
+
+def ask_to_move(page, w):
+    choose_first_library_and_confirm(page, w)
+    press("Bekräfta")(page, w)
+
+
+# --- the table -------------------------------------------------------------------------
+
+R = "registrar"
+H = "head_admin"
+B = "registrar_b"
+A = "anonymous"
+L = "lena"
+
+CASES: list[Case] = [
+    # Start page, Mitt bibliotek and its lists
+    Case("start", R, url("libraries:start"), ("libraries:start",)),
+    Case("my-library", R, url("libraries:my_library"), ("libraries:my_library",)),
+    Case("branches", R, url("libraries:branches"), ("libraries:branches",)),
+    Case("branch", R, url("libraries:branch", "branch_a.pk"), ("libraries:branch",)),
+    Case("head-admins", H, url("libraries:head_admins"), ("libraries:head_admins",)),
+    Case("registrars", H, url("libraries:registrars"), ("libraries:registrars",)),
+    Case("mediators", H, url("libraries:mediators"), ("libraries:mediators",)),
+    *[
+        Case(f"list-{slug}", H if slug == "alla-anvandare" else R,
+             path(reverse("borrowers:list", args=[slug])), ("borrowers:list",))
+        for slug in LISTS
+    ],  # fmt: skip
+    Case("search--results", R, url("libraries:my_library"), ("borrowers:search",), search_borrowers("and")),
+    Case("search--errors", R, url("libraries:my_library"), ("borrowers:search",), search_borrowers(" ")),
+    Case("search--empty", R, url("borrowers:search"), ("borrowers:search",)),
+    # The four create forms, empty and with errors
+    *[
+        case
+        for kind in ("adult", "minor", "lma_adult", "lma_minor")
+        for case in (
+            Case(f"create-{kind}", R, url(f"borrowers:create_{kind}"), (f"borrowers:create_{kind}",)),
+            Case(f"create-{kind}--errors", R, url(f"borrowers:create_{kind}"),
+                 (f"borrowers:create_{kind}",), press("Spara")),
+        )
+    ],  # fmt: skip
+    Case("create-adult--registered-elsewhere", R, url("borrowers:create_adult"),
+         ("borrowers:create_adult",), type_identifier_of_other_library),  # fmt: skip
+    Case("protected-created", R, url("borrowers:create_adult"),
+         ("borrowers:protected_created",), create_protected),  # fmt: skip
+    Case("agreement", R, url("borrowers:agreement"), ("borrowers:agreement",)),
+    # The borrower's own set-password page (from the credentials mail)
+    Case("choose-password", A, lambda w: w.choose_password_url, ("borrowers:choose_password",)),
+    Case("choose-password--errors", A, lambda w: w.choose_password_url,
+         ("borrowers:choose_password",), press("Spara")),  # fmt: skip
+    Case("choose-password--invalid-link", A, url("borrowers:choose_password", "bad_token"),
+         ("borrowers:choose_password",)),  # fmt: skip
+    Case("password-chosen", A, url("borrowers:password_chosen"), ("borrowers:password_chosen",)),
+    # One borrower
+    Case("borrower", R, url("borrowers:detail", "borrower_a.code"), ("borrowers:detail",)),
+    Case("borrower-minor", R, url("borrowers:detail", "minor.code"), ("borrowers:detail",)),
+    Case("edit", R, url("borrowers:edit", "borrower_a.code"), ("borrowers:edit",)),
+    Case("edit--errors", R, url("borrowers:edit", "borrower_a.code"), ("borrowers:edit",),
+         clear_last_name_and_save),  # fmt: skip
+    Case("password", R, url("borrowers:password", "borrower_a.code"), ("borrowers:password",)),
+    Case("password--errors", R, url("borrowers:password", "borrower_a.code"),
+         ("borrowers:password",), press("Spara")),  # fmt: skip
+    Case("delete", R, url("borrowers:delete", "borrower_a.code"), ("borrowers:delete",)),
+    # Transfers out, in, and the pull
+    Case("outgoing", R, url("transfers:outgoing", "borrower_a.code"), ("transfers:outgoing",)),
+    Case("outgoing--pending", R, url("transfers:outgoing", "mover.code"), ("transfers:outgoing",)),
+    Case("library-search", R, url("transfers:library_search", "borrower_a.code"),
+         ("transfers:library_search",)),  # fmt: skip
+    Case("library-search--errors", R, url("transfers:library_search", "borrower_a.code"),
+         ("transfers:library_search",), search_libraries(" ")),  # fmt: skip
+    Case("library-search--results", R, url("transfers:library_search", "borrower_a.code"),
+         ("transfers:library_search",), search_libraries("bibliotek")),  # fmt: skip
+    Case("transfer-confirm", R, url("transfers:library_search", "borrower_a.code"),
+         ("transfers:confirm",), choose_first_library_and_confirm),  # fmt: skip
+    Case("borrower--transfer-requested", R, url("transfers:library_search", "borrower_a.code"),
+         ("borrowers:detail",), ask_to_move),  # fmt: skip
+    Case("incoming", B, url("transfers:incoming"), ("transfers:incoming",)),
+    Case("incoming--none", R, url("transfers:incoming"), ("transfers:incoming",)),
+    Case("incoming-request", B, url("transfers:incoming_detail", "request.code"),
+         ("transfers:incoming_detail",)),  # fmt: skip
+    Case("start--with-requests", B, url("libraries:start"), ("libraries:start",)),
+    Case("pull", R, url("borrowers:create_adult"), ("transfers:pull",), open_pull),
+    Case("pull--errors", R, url("borrowers:create_adult"), ("transfers:pull",),
+         open_pull_and_confirm_without_consent),  # fmt: skip
+    # Staff accounts
+    Case("login", A, url("accounts:login"), ("accounts:login",)),
+    Case("login--errors", A, url("accounts:login"), ("accounts:login",), press("Logga in")),
+    Case("login--locked-out", A, url("accounts:login"), ("accounts:login",), staff_lockout),
+    Case("password-reset", A, url("accounts:password_reset"), ("accounts:password_reset",)),
+    Case("password-reset--errors", A, url("accounts:password_reset"),
+         ("accounts:password_reset",), submit_first_form),  # fmt: skip
+    Case("password-reset-done", A, url("accounts:password_reset_done"),
+         ("accounts:password_reset_done",)),  # fmt: skip
+    Case("password-reset-confirm", A, lambda w: w.staff_reset_url,
+         ("accounts:password_reset_confirm",)),  # fmt: skip
+    Case("password-reset-confirm--errors", A, lambda w: w.staff_reset_url,
+         ("accounts:password_reset_confirm",), submit_first_form),  # fmt: skip
+    Case("password-reset-confirm--invalid-link", A,
+         lambda w: reverse("accounts:password_reset_confirm", args=["MQ", "fel-fel"]),
+         ("accounts:password_reset_confirm",)),  # fmt: skip
+    Case("password-reset-complete", A, url("accounts:password_reset_complete"),
+         ("accounts:password_reset_complete",)),  # fmt: skip
+    Case("profile", R, url("accounts:profile"), ("accounts:profile",)),
+    Case("profile--password-errors", R, url("accounts:profile"), ("accounts:profile",),
+         submit_first_form),  # fmt: skip
+    Case("profile--email-errors", R, url("accounts:profile"), ("accounts:profile",),
+         profile_email_errors),  # fmt: skip
+    Case("no-access", "mediator", url("libraries:start"), ("libraries:start",)),
+    Case("not-found", R, lambda w: f"/lantagare/{uuid.uuid4()}/", ()),
+    Case("accessibility-statement", A, url("accessibility"), ("accessibility",)),
+    Case("accessibility-statement--logged-in", R, url("accessibility"), ("accessibility",)),
+    # Mina sidor
+    Case("ms-login", A, url("selfservice:login"), ("selfservice:login",)),
+    Case("ms-login--errors", A, url("selfservice:login"), ("selfservice:login",),
+         press("Logga in")),  # fmt: skip
+    Case("ms-login--locked-out", A, url("selfservice:login"), ("selfservice:login",),
+         borrower_lockout),  # fmt: skip
+    Case("ms-details", L, url("selfservice:details"), ("selfservice:details",)),
+    Case("ms-password", L, url("selfservice:change_password"), ("selfservice:change_password",)),
+    Case("ms-password--errors", L, url("selfservice:change_password"),
+         ("selfservice:change_password",), press("Spara")),  # fmt: skip
+    Case("ms-forgot", A, url("selfservice:forgot_password"), ("selfservice:forgot_password",)),
+    Case("ms-forgot--errors", A, url("selfservice:forgot_password"),
+         ("selfservice:forgot_password",), submit_first_form),  # fmt: skip
+    Case("ms-forgot-sent", A, url("selfservice:forgot_password_sent"),
+         ("selfservice:forgot_password_sent",)),  # fmt: skip
+    Case("ms-reset", A, lambda w: w.borrower_reset_url,
+         ("selfservice:reset_link", "selfservice:reset_password")),  # fmt: skip
+    Case("ms-reset--errors", A, lambda w: w.borrower_reset_url,
+         ("selfservice:reset_password",), press("Spara")),  # fmt: skip
+    Case("ms-reset--invalid-link", A, url("selfservice:reset_password"),
+         ("selfservice:reset_password",)),  # fmt: skip
+    Case("ms-transfer", L, url("selfservice:transfer"), ("selfservice:transfer",)),
+    Case("ms-transfer--errors", L, url("selfservice:transfer"), ("selfservice:transfer",),
+         search_libraries(" ")),  # fmt: skip
+    Case("ms-transfer--results", L, url("selfservice:transfer"), ("selfservice:transfer",),
+         search_libraries("bibliotek")),  # fmt: skip
+    Case("ms-transfer-confirm", L, url("selfservice:transfer_confirm", "library_b.pk"),
+         ("selfservice:transfer_confirm",)),  # fmt: skip
+    Case("ms-transfer--pending", L, url("selfservice:transfer_confirm", "library_b.pk"),
+         ("selfservice:transfer",), press("Bekräfta")),  # fmt: skip
+]
+
+#: Pages outside the main menu's sections.
+NO_CURRENT_MENU_ITEM = {"not-found", "accessibility-statement"}
+
+#: page key -> titles seen, filled by the page test, read by the title test.
+TITLES: dict[str, dict[str, str]] = {}
+
+
+# --- the world ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(settings, library_a, branch_a, library_b, registrar, registrar_b, borrower_a, borrower_b):
+    today = timezone.localdate()
+    BorrowerFactory(library=branch_a, first_name="Filip", last_name="Filial")
+    BorrowerFactory(library=library_a, lma=True, first_name="Lars", last_name="Lma")
+    BorrowerFactory(
+        library=library_a, first_name="Gun", last_name="Gårut", valid_until=today + timedelta(5)
+    )
+    minor = BorrowerFactory(library=library_a, minor=True, first_name="Mia", last_name="Minor")
+    mover = BorrowerFactory(library=library_a, first_name="Tove", last_name="Flytt")
+    request = TransferRequest.request(mover, to_library=library_b, by=registrar)
+    lena = BorrowerFactory(
+        library=library_a, first_name="Lena", last_name="Läsare", email="lena@post.example"
+    )
+    lena.set_password(BORROWER_PASSWORD)
+    lena.save()
+    newcomer = BorrowerFactory(library=library_a, first_name="Nils", last_name="Ny")
+    services.send_credentials(newcomer, by=registrar)
+    newcomer.refresh_from_db()
+    uid = urlsafe_base64_encode(force_bytes(registrar.pk))
+    return SimpleNamespace(
+        settings=settings,
+        library_a=library_a,
+        branch_a=branch_a,
+        library_b=library_b,
+        registrar=registrar,
+        registrar_b=registrar_b,
+        borrower_a=borrower_a,
+        borrower_b=borrower_b,
+        minor=minor,
+        mover=mover,
+        request=request,
+        lena=lena,
+        bad_token="ogiltig-länk",
+        choose_password_url=reverse("borrowers:choose_password", args=[make_token(newcomer)]),
+        staff_reset_url=reverse(
+            "accounts:password_reset_confirm",
+            args=[uid, default_token_generator.make_token(registrar)],
+        ),
+        borrower_reset_url=reverse(
+            "selfservice:reset_link", args=[make_token(lena, purpose="reset")]
+        ),
+    )
+
+
+def enter_as(page, live_server, request, actor: str, world) -> None:
+    """Put the actor's session cookie into the browser, without typing."""
+    if actor == A:
+        return
+    client = Client()
+    if actor == L:
+        response = client.post(
+            reverse("selfservice:login"), {"email": world.lena.email, "password": BORROWER_PASSWORD}
+        )
+        assert response.status_code == 302
+    else:
+        client.force_login(request.getfixturevalue(actor))
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+# --- the checks ------------------------------------------------------------------------
+
+
+def axe_gates(page) -> tuple[list[dict], list[dict]]:
+    """One axe run: (violations of WCAG 2.1 A/AA and 2.2 AA rules, of best-practice rules)."""
+    results = AXE.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": [*WCAG_TAGS, BEST_PRACTICE]},
+            "rules": {"td-has-header": {"enabled": True}, "table-fake-caption": {"enabled": True}},
+        },
+    )
+    wcag, best = [], []
+    for violation in results.response["violations"]:
+        (wcag if set(violation["tags"]) & set(WCAG_TAGS) else best).append(violation)
+    return wcag, best
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {node['html'][:160]}" for node in violation["nodes"][:5])
+    return "\n".join(lines)
+
+
+STRUCTURE = """() => {
+  const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  const first = document.querySelector(focusable);
+  const navs = [...document.querySelectorAll('nav')];
+  const here = location.pathname;
+  return {
+    h1: document.querySelectorAll('h1').length,
+    main: document.querySelectorAll('main').length,
+    mainId: document.querySelector('main')?.id,
+    header: document.querySelectorAll('body > header').length,
+    footer: document.querySelectorAll('body > footer').length,
+    navs: navs.length,
+    skip: first ? [first.className, first.getAttribute('href')] : null,
+    statementLink: !!document.querySelector('footer a[href="/tillganglighet/"]'),
+    lang: document.documentElement.lang,
+    // Each nav: links to this very page that are not marked, and how many are marked.
+    menus: navs.map(nav => ({
+      label: nav.getAttribute('aria-label'),
+      unmarked: [...nav.querySelectorAll('a[href]')]
+        .filter(a => new URL(a.href).pathname === here && a.getAttribute('aria-current') !== 'page')
+        .map(a => a.textContent.trim()),
+      marked: nav.querySelectorAll('[aria-current="page"]').length,
+    })),
+  };
+}"""
+
+REFLOW = """() => ({
+  scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+  wide: [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .filter(e => !e.closest('.table-wrapper') && !e.closest('.visually-hidden') && !e.closest('.skip-link'))
+    .slice(0, 5).map(e => e.outerHTML.slice(0, 120)),
+})"""
+
+
+def check_structure(page, case: Case) -> list[str]:
+    found = page.evaluate(STRUCTURE)
+    problems = []
+    if found["lang"] != "sv":
+        problems.append(f"<html lang> is {found['lang']!r}")
+    if found["h1"] != 1:
+        problems.append(f"{found['h1']} h1 elements, not one")
+    if found["main"] != 1 or found["mainId"] != "main-content":
+        problems.append("not exactly one <main id=main-content>")
+    if found["header"] != 1 or found["footer"] != 1:
+        problems.append("no page header or footer landmark")
+    if case.actor != A and not found["navs"]:
+        problems.append("no navigation for a logged-in person")
+    if found["skip"] is None or "skip-link" not in found["skip"][0] or found["skip"][1] != "#main-content":
+        problems.append(f"the first focusable element is not the skip link: {found['skip']}")
+    if not found["statementLink"]:
+        problems.append("no link to the accessibility statement in the footer")
+    for menu in found["menus"]:
+        if menu["unmarked"]:
+            problems.append(f"{menu['label']}: links to this page without aria-current: {menu['unmarked']}")
+        if menu["marked"] > 1:
+            problems.append(f"{menu['label']}: {menu['marked']} items marked aria-current=page")
+    if case.actor in (R, H, B) and case.page not in NO_CURRENT_MENU_ITEM:
+        main_menu = next((m for m in found["menus"] if m["label"] == "Huvudmeny"), None)
+        if main_menu is None or main_menu["marked"] != 1:
+            problems.append("the main menu marks no current item")
+    return problems
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_page(case, page, live_server, request, world):
+    enter_as(page, live_server, request, case.actor, world)
+    response = page.goto(case.go(world))
+    assert response is not None and response.status < 500
+    if case.then:
+        case.then(page, world)
+    page.wait_for_load_state()
+    if "--errors" in case.id:
+        assert page.title().startswith("Fel: "), page.title()
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+
+    title = page.title()
+    TITLES.setdefault(case.page, {})[case.id] = title
+    problems = []
+    if not title.endswith(SITE_SUFFIX) or not title.removesuffix(SITE_SUFFIX).strip():
+        problems.append(f"the title {title!r} does not name the page and the service")
+    wcag, best = axe_gates(page)
+    if wcag:
+        problems.append("axe, WCAG 2.1 A/AA:\n" + describe(wcag))
+    if best:
+        problems.append("axe, best practice:\n" + describe(best))
+    problems += check_structure(page, case)
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    reflow = page.evaluate(REFLOW)
+    if reflow["scroll"] > reflow["client"]:
+        problems.append(f"scrolls sideways at 320 px: {reflow}")
+    assert not problems, f"{case.id} ({page.url}):\n" + "\n".join(problems)
+
+
+def test_titles_are_unique_across_pages():
+    """Every page has its own title; only states of one page (its errors) share one."""
+    if len({case.page for case in CASES} - set(TITLES)) > 0:
+        pytest.skip("runs after the whole page table (not all cases ran)")
+    pages_by_title: dict[str, set[str]] = {}
+    for page_key, titles in TITLES.items():
+        for title in titles.values():
+            pages_by_title.setdefault(title.removeprefix("Fel: "), set()).add(page_key)
+    shared = {title: pages for title, pages in pages_by_title.items() if len(pages) > 1}
+    assert not shared, shared
+
+
+# --- the table covers every route ---------------------------------------------------------
+
+
+def named_routes() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name and namespace in NAMESPACES:
+                names.add(f"{namespace}:{entry.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_registrar_route_has_a_case():
+    routes = named_routes()
+    assert {"libraries:start", "borrowers:create_adult", "selfservice:details"} <= routes
+    covered = {name for case in CASES for name in case.covers}
+    missing = routes - covered - set(EXCLUDED)
+    assert not missing, f"routes without a case in the page table: {sorted(missing)}"
+    stale = (set(EXCLUDED) | covered) - routes - {"accessibility"}
+    assert not stale, f"cases or exclusions for routes that no longer exist: {sorted(stale)}"
+    assert covered.isdisjoint(EXCLUDED)
