@@ -27,4 +27,5 @@ def transfer(context: dict) -> dict | None:
         "from_library": request.from_library,
         "to_library": request.to_library,
         "old_address": bool(context.get("old_address")),
+        "by_mtm": bool(context.get("by_mtm")),
     }

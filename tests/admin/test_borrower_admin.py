@@ -131,7 +131,8 @@ def test_the_list_has_a_bounded_number_of_queries(
     mtm_client, people, django_assert_max_num_queries
 ):
     BorrowerFactory.create_batch(20)
-    with django_assert_max_num_queries(10):
+    # 11 on PostgreSQL: the paginator asks pg_class for the estimate first.
+    with django_assert_max_num_queries(11):
         response = mtm_client.get(CHANGELIST)
     assert response.status_code == 200
 
@@ -466,6 +467,13 @@ def test_mtm_moves_a_borrower_to_any_library(
     event = AuditEvent.objects.get(action=Action.TRANSFER_PULLED)
     assert event.detail["by"] == "mtm" and event.library == library_c
     assert OutgoingMail.objects.filter(kind=MailKind.TRANSFER_PULLED, to=borrower_a.email).exists()
+
+
+def test_the_borrower_is_told_that_mtm_moved_them(mtm_client, borrower_a, library_c, mailoutbox):
+    url = reverse("admin:borrowers_borrower_move", args=[borrower_a.pk])
+    mtm_client.post(url, {"library": library_c.pk})
+    body = mailoutbox[-1].body
+    assert "MTM har flyttat ditt konto för talböcker från Bibliotek A till Bibliotek C." in body
 
 
 def test_moving_to_the_same_library_is_refused(mtm_client, borrower_a):
