@@ -42,3 +42,15 @@ messages: install
 
 worker: install
 	$(MANAGE) db_worker --no-reload
+
+## make bench: fill a PostgreSQL database of its own with N borrowers (seeding is skipped when
+## it already holds that N) and time every registrar page; see docs/performance.md.
+## `make bench N=1000000` for the full national-size run.
+N ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
+BENCH_ARGS ?=
+bench: install
+	$(PYTHON) -m benchmarks.createdb "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)

@@ -57,7 +57,10 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
 
 
-@sensitive_post_parameters("old_password", "new_password1", "new_password2", "password")
+# The forms are prefixed ("password-", "email-"): the masked names must be too.
+@sensitive_post_parameters(
+    "password-old_password", "password-new_password1", "password-new_password2", "email-password"
+)
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """Any logged-in staff member: Mina uppgifter — own details, password and e-mail."""

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccountApplication, BranchApplication, DecisionRefused, Status
@@ -71,7 +71,7 @@ class DecisionAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/beslut/",
                 self.admin_site.admin_view(self.decide_view),
-                name="{}_{}_decide".format(self.opts.app_label, self.opts.model_name),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_decide",
             ),
             *super().get_urls(),
         ]
@@ -81,7 +81,9 @@ class DecisionAdmin(admin.ModelAdmin):
         if obj.status != Status.PENDING:
             return obj.get_status_display()
         return format_html(
-            '<a href="{}">{}</a>', reverse(self._url_name("decide"), args=[obj.pk]), gettext("Decide")
+            '<a href="{}">{}</a>',
+            reverse(self._url_name("decide"), args=[obj.pk]),
+            gettext("Decide"),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -234,7 +236,10 @@ class AccountApplicationAdmin(DecisionAdmin):
             (gettext("Library"), obj.library.name),
             (gettext("The account's main library"), obj.library.main_library.name),
             (gettext("Role"), obj.get_role_display()),
-            (gettext("Works at the library"), gettext("Yes") if obj.works_at_library else gettext("No")),
+            (
+                gettext("Works at the library"),
+                gettext("Yes") if obj.works_at_library else gettext("No"),
+            ),
             (
                 gettext("Has taken MTM's registrar course"),
                 gettext("Yes") if obj.course_taken else gettext("No"),
@@ -312,6 +317,6 @@ class BranchApplicationAdmin(DecisionAdmin):
             return gettext(
                 "%(branch)s is now a branch of %(library)s; the head administrator has been told."
             ) % {"branch": obj.name, "library": obj.library.name}
-        return gettext("The application for %(branch)s is rejected; the reason has been mailed.") % {
-            "branch": obj.name
-        }
+        return gettext(
+            "The application for %(branch)s is rejected; the reason has been mailed."
+        ) % {"branch": obj.name}

@@ -179,7 +179,9 @@ class BranchApplicationForm(ModelForm):
             "contact_email": _("Talking-book contact's e-mail"),
         }
         help_texts = {
-            "contact_name": _("The person at the branch who answers questions about talking books."),
+            "contact_name": _(
+                "The person at the branch who answers questions about talking books."
+            ),
         }
         error_messages = {
             "name": {
@@ -188,7 +190,9 @@ class BranchApplicationForm(ModelForm):
             },
             "street_address": {
                 "required": _("Enter the branch's street address."),
-                "max_length": _("The street address can be at most %(limit_value)d characters long."),
+                "max_length": _(
+                    "The street address can be at most %(limit_value)d characters long."
+                ),
             },
             "postal_code": {
                 "required": _("Enter the postal code."),

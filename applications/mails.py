@@ -13,7 +13,9 @@ from .models import AccountApplication, BranchApplication
 @mail_context(MailKind.ACCOUNT_APPLICATION_REJECTED)
 def account_application(context: dict) -> dict | None:
     application = (
-        AccountApplication.objects.select_related("library").filter(pk=context["application"]).first()
+        AccountApplication.objects.select_related("library")
+        .filter(pk=context["application"])
+        .first()
     )
     if application is None:
         return None

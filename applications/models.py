@@ -42,7 +42,10 @@ class Status(models.TextChoices):
 
 
 #: The roles one may apply for. Head administrators are appointed by MTM.
-APPLICABLE_ROLES = [(Role.REGISTRAR.value, Role.REGISTRAR.label), (Role.MEDIATOR.value, Role.MEDIATOR.label)]
+APPLICABLE_ROLES = [
+    (Role.REGISTRAR.value, Role.REGISTRAR.label),
+    (Role.MEDIATOR.value, Role.MEDIATOR.label),
+]
 
 
 class DecisionRefused(Exception):
@@ -349,7 +352,9 @@ class BranchApplication(Decision):
         branch.save()
         type(self).objects.filter(pk=self.pk).update(branch=branch)
         self.branch = branch
-        queue_mail(MailKind.BRANCH_APPLICATION_APPROVED, to=self.applied_by.email, application=self.pk)
+        queue_mail(
+            MailKind.BRANCH_APPLICATION_APPROVED, to=self.applied_by.email, application=self.pk
+        )
         return branch
 
     @transaction.atomic
@@ -358,7 +363,9 @@ class BranchApplication(Decision):
         reason = self._check_reason(reason)
         if not self._claim(status=Status.REJECTED, by=by, reason=reason):
             raise DecisionRefused(gettext("The application has already been decided."))
-        queue_mail(MailKind.BRANCH_APPLICATION_REJECTED, to=self.applied_by.email, application=self.pk)
+        queue_mail(
+            MailKind.BRANCH_APPLICATION_REJECTED, to=self.applied_by.email, application=self.pk
+        )
 
 
 def pending_account_applications(staff) -> AccountApplicationQuerySet:

@@ -102,8 +102,10 @@ def branch(request):
         else:
             messages.success(
                 request,
-                _("Your application for %(name)s has been sent to MTM. You get an e-mail when "
-                  "MTM has decided.")
+                _(
+                    "Your application for %(name)s has been sent to MTM. You get an e-mail when "
+                    "MTM has decided."
+                )
                 % {"name": form.instance.name},
             )
             return redirect("applications:branch")

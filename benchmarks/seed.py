@@ -36,7 +36,7 @@ from . import names
 STAFF_DOMAIN = "seed-scale.example"
 MTM_EMAIL = f"mtm@{STAFF_DOMAIN}"
 #: The password of every seeded staff account (local databases only).
-STAFF_PASSWORD = "bench-lösenord-2024"
+STAFF_PASSWORD = "bench-lösenord-2024"  # noqa: S105 (local measurement databases only)
 LARGE_LIBRARY_SHARE = 0.01
 LARGE_LIBRARY_BRANCHES = 3
 BORROWERS_PER_LIBRARY = 500
@@ -121,32 +121,33 @@ def seed(*, borrowers: int, libraries: int, seed: int = 2024, reset: bool = Fals
     today = timezone.localdate()
     generator = _Generator(random.Random(seed), today)
     result = SeedResult()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            if reset:
-                _step(result, "reset", log, lambda: _reset(cursor))
-            superuser = _is_superuser(cursor)
-            if superuser:
-                # Foreign-key triggers (and the audit log's append-only trigger) off while copying.
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            libs = _step(result, "libraries", log, lambda: _libraries(generator, libraries))
-            staff = _step(result, "staff", log, lambda: _staff(libs))
-            dropped = _drop_indexes(cursor)
-            _step(
-                result,
-                "borrowers",
-                log,
-                lambda: _borrowers(cursor, generator, libs, staff, borrowers, result),
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        if reset:
+            _step(result, "reset", log, lambda: _reset(cursor))
+        superuser = _is_superuser(cursor)
+        if superuser:
+            # Foreign-key triggers (and the audit log's append-only trigger) off while copying.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        libs = _step(result, "libraries", log, lambda: _libraries(generator, libraries))
+        staff = _step(result, "staff", log, lambda: _staff(libs))
+        dropped = _drop_indexes(cursor)
+        _step(
+            result,
+            "borrowers",
+            log,
+            lambda: _borrowers(cursor, generator, libs, staff, borrowers, result),
+        )
+        _step(result, "transfers", log, lambda: _transfers(generator, libs, staff, result))
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        _step(result, "indexes", log, lambda: _create_indexes(cursor, dropped))
+        for table in [*BULK_TABLES, "libraries_library", "transfers_transferrequest"]:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"coalesce((SELECT max(id) FROM {table}), 1))"
             )
-            _step(result, "transfers", log, lambda: _transfers(generator, libs, staff, result))
-            if superuser:
-                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-            _step(result, "indexes", log, lambda: _create_indexes(cursor, dropped))
-            for table in [*BULK_TABLES, "libraries_library", "transfers_transferrequest"]:
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                               f"coalesce((SELECT max(id) FROM {table}), 1))")
     # ANALYZE for the planner's statistics; VACUUM for the visibility map (index-only scans).
     if not connection.in_atomic_block:
         _step(result, "vacuum", log, _vacuum)
@@ -185,7 +186,7 @@ def _reset(cursor) -> None:
     tables = ", ".join(
         connection.ops.quote_name(apps.get_model(label)._meta.db_table) for label in RESET_MODELS
     )
-    cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # noqa: S608
+    cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 def _drop_indexes(cursor) -> list[str]:
@@ -247,8 +248,13 @@ def _libraries(generator, total: int) -> _Libraries:
         else:
             municipality = rng.choice(municipalities)
             kind = rng.choices(
-                [LibraryType.PUBLIC, LibraryType.SCHOOL, LibraryType.UNIVERSITY,
-                 LibraryType.HOSPITAL, LibraryType.REGIONAL],
+                [
+                    LibraryType.PUBLIC,
+                    LibraryType.SCHOOL,
+                    LibraryType.UNIVERSITY,
+                    LibraryType.HOSPITAL,
+                    LibraryType.REGIONAL,
+                ],
                 [70, 15, 8, 4, 3],
             )[0]
             word = {
@@ -298,8 +304,9 @@ def _libraries(generator, total: int) -> _Libraries:
     large_family = [lib.pk for lib in everything if main_of[lib.pk] == large.pk]
     others = sum(w for pk, w in weights.items() if pk not in large_family)
     share = LARGE_LIBRARY_SHARE if len(everything) > len(large_family) else 1.0
-    family_weights = {pk: (0.7 if pk == large.pk else 0.3 / max(1, len(large_family) - 1))
-                      for pk in large_family}
+    family_weights = {
+        pk: (0.7 if pk == large.pk else 0.3 / max(1, len(large_family) - 1)) for pk in large_family
+    }
     for pk in large_family:
         weights[pk] = others * share / (1 - share) * family_weights[pk] if share < 1 else 1.0
     weighted = list(weights)
@@ -334,8 +341,12 @@ def _staff(libs: _Libraries) -> _Staff:
             )
     created = StaffUser.objects.bulk_create(rows)
     mtm = StaffUser(
-        email=MTM_EMAIL, first_name="Maria", last_name="MTM", is_staff=True,
-        is_superuser=True, password=password,
+        email=MTM_EMAIL,
+        first_name="Maria",
+        last_name="MTM",
+        is_staff=True,
+        is_superuser=True,
+        password=password,
     )
     mtm.save()
     registrars = {s.library_id: s for s in created if s.role == Role.REGISTRAR}
@@ -421,11 +432,28 @@ KINDS = [
 ]
 
 BORROWER_COLUMNS = [
-    "id", "code", "id_kind", "identifier", "birth_date", "registered_as_minor",
-    "first_name", "last_name", "email", "valid_until", "guardian_birth_date",
-    "guardian_name", "agreement_accepted_at", "protected_identity", "password",
-    "credentials_sent_at", "last_login", "created_at", "updated_at",
-    "agreement_accepted_by_id", "created_by_id", "library_id",
+    "id",
+    "code",
+    "id_kind",
+    "identifier",
+    "birth_date",
+    "registered_as_minor",
+    "first_name",
+    "last_name",
+    "email",
+    "valid_until",
+    "guardian_birth_date",
+    "guardian_name",
+    "agreement_accepted_at",
+    "protected_identity",
+    "password",
+    "credentials_sent_at",
+    "last_login",
+    "created_at",
+    "updated_at",
+    "agreement_accepted_by_id",
+    "created_by_id",
+    "library_id",
 ]
 NULL = "\\N"
 
@@ -456,20 +484,23 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
     service_shares = [0.9, 0.6, 0.05] + [0.02] * max(0, len(services) - 3)
     now = timezone.now().astimezone(UTC)
     created_span = 8 * 365 * 86400
-    password = "!"  # unusable: a seeded borrower sets a password by the mailed link
+    # Unusable: a seeded borrower would set a password by the mailed link.
+    password = "!"  # noqa: S105
     raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
     columns = ", ".join(BORROWER_COLUMNS)
     audit_rows = io.StringIO()
     service_rows = io.StringIO()
     audit_count = service_count = 0
-    with raw.copy(f"COPY borrowers_borrower ({columns}) FROM STDIN") as copy:  # noqa: S608
+    with raw.copy(f"COPY borrowers_borrower ({columns}) FROM STDIN") as copy:
         buffer = []
         for pk in range(1, total + 1):
             kind = rng.choices(kinds, cum_weights=kind_cumulative)[0]
             code = uuid.UUID(int=rng.getrandbits(128), version=4)
             created = now - timedelta(seconds=rng.randrange(created_span))
             protected = kind == "protected"
-            library = NULL if protected else rng.choices(libs.weighted, cum_weights=libs.cumulative)[0]
+            library = (
+                NULL if protected else rng.choices(libs.weighted, cum_weights=libs.cumulative)[0]
+            )
             registrar = staff.mtm if protected else staff.registrars[libs.main_of[library]]
             first, last = generator.first_name(), generator.last_name()
             email = f"{_email_local(first, last)}{pk}@{generator.domain()}"
@@ -484,8 +515,9 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
                 born, identifier = generator.personnummer_minor()
                 valid = _validity(rng, today, required=False, at_most_a_year=False)
                 minor = "t"
-                guardian_birth = date(born.year - rng.randint(22, 45), rng.randint(1, 12),
-                                      rng.randint(1, 28)).isoformat()
+                guardian_birth = date(
+                    born.year - rng.randint(22, 45), rng.randint(1, 12), rng.randint(1, 28)
+                ).isoformat()
             elif kind == "samordning":
                 id_kind = "samordningsnummer"
                 born, identifier = generator.samordningsnummer()
@@ -496,8 +528,9 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
                 valid = _validity(rng, today, required=True, at_most_a_year=True)
                 if kind == "lma_minor":
                     minor = "t"
-                    guardian_birth = date(rng.randint(1965, 1995), rng.randint(1, 12),
-                                          rng.randint(1, 28)).isoformat()
+                    guardian_birth = date(
+                        rng.randint(1965, 1995), rng.randint(1, 12), rng.randint(1, 28)
+                    ).isoformat()
                     guardian_name = f"{generator.first_name()} {last}"
             if protected:
                 first = last = ""
@@ -505,13 +538,32 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
             guardian_name = "" if guardian_name == NULL else guardian_name
             created_text = _ts(created)
             buffer.append(
-                "\t".join([
-                    str(pk), str(code), id_kind, identifier,
-                    born.isoformat() if born else NULL, minor, first, last, email, valid,
-                    guardian_birth, guardian_name, created_text, "t" if protected else "f",
-                    password, created_text, NULL, created_text, created_text,
-                    str(registrar.pk), str(registrar.pk), str(library),
-                ])
+                "\t".join(
+                    [
+                        str(pk),
+                        str(code),
+                        id_kind,
+                        identifier,
+                        born.isoformat() if born else NULL,
+                        minor,
+                        first,
+                        last,
+                        email,
+                        valid,
+                        guardian_birth,
+                        guardian_name,
+                        created_text,
+                        "t" if protected else "f",
+                        password,
+                        created_text,
+                        NULL,
+                        created_text,
+                        created_text,
+                        str(registrar.pk),
+                        str(registrar.pk),
+                        str(library),
+                    ]
+                )
             )
             for service, share in zip(services, service_shares, strict=False):
                 if rng.random() < share:
@@ -523,8 +575,9 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
             if rng.random() < 0.7:
                 events.append(("viewed", created + timedelta(days=rng.randint(0, 300)), "[]"))
             if rng.random() < 0.3:
-                events.append(("updated", created + timedelta(days=rng.randint(1, 400)),
-                               '["email"]'))
+                events.append(
+                    ("updated", created + timedelta(days=rng.randint(1, 400)), '["email"]')
+                )
             for action, at, fields in events:
                 audit_count += 1
                 audit_rows.write(

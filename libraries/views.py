@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import head_admin_required, registrar_required
-from applications.models import pending_account_applications
 from accounts.models import Role, StaffUser
+from applications.models import pending_account_applications
 from borrowers.models import Borrower
 from transfers.models import TransferRequest
 

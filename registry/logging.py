@@ -1,19 +1,36 @@
 import logging
 import re
 
-# Personnummer, samordningsnummer (10 or 12 digits, optional separator) and LMA
-# numbers never reach a log line (security.md §11).
-_IDENTITY = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)|(?<!\d)\d{2}-\d{6}(?!\d)")
+# Personnummer and samordningsnummer (10 or 12 digits, with or without "-", "+"
+# or a space before the last four), LMA numbers (8 digits, with or without the
+# dash after the first two) and e-mail addresses never reach a log line
+# (security.md §11). Over-redacting another 8-digit number is the safe mistake.
+_IDENTITY = re.compile(
+    r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)"  # personnummer, samordningsnummer
+    r"|(?<!\d)\d{2}-?\d{6}(?!\d)"  # LMA number
+)
+_EMAIL = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[^\s@<>()\[\]\"',;:]+")
 
 
 def redact(text: str) -> str:
-    return _IDENTITY.sub("[redacted]", text)
+    return _EMAIL.sub("[redacted e-mail]", _IDENTITY.sub("[redacted]", text))
 
 
 class RedactIdentityNumbers(logging.Filter):
+    """Attached to every handler (settings.LOGGING): redacts the message, the
+    traceback (a database error names the duplicate value) and the stack."""
+
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

@@ -263,5 +263,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Never at DEBUG, whatever LOG_LEVEL says: at DEBUG these write the template
+        # context (borrowers' names) and SQL parameters (identity numbers, e-mail).
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }

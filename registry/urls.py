@@ -12,6 +12,7 @@ urlpatterns = [
     path("ansok/", include("applications.urls")),
     path("api/v1/", include("selfservice.api_urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("sessionen/fortsatt/", views.keep_alive, name="keep_alive"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

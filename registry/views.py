@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from selfservice import session as borrower_session
 
 
 @login_not_required
@@ -16,3 +19,19 @@ def accessibility(request):
 def healthz(request):
     """The load balancer: the process answers. Reveals nothing."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+@require_POST
+def keep_alive(request):
+    """A logged-in staff member or borrower, from the timeout warning (app.js,
+    "Fortsätt vara inloggad"): the idle time starts again. 204 while the session
+    lives, 401 once it has ended (then the page offers to log in again)."""
+    if request.user.is_authenticated:
+        # SESSION_SAVE_EVERY_REQUEST: this request itself restarts the idle timeout;
+        # SessionLifetimeMiddleware still ends the session at its absolute limit.
+        alive = True
+    else:
+        alive = borrower_session.current_borrower(request)[0] is not None
+    return HttpResponse(status=204 if alive else 401)

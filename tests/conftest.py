@@ -17,6 +17,27 @@ def ensure_reference_data():
     if not Municipality.objects.exists():
         load_counties(County, Municipality)
     seed_services(Service, AgreementText)
+    _mtm_staff_group()
+
+
+def _mtm_staff_group():
+    """The group the migrations create (accounts 0002, applications 0002)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    staff = importlib.import_module("accounts.migrations.0002_mtm_staff_group")
+    applications = importlib.import_module("applications.migrations.0002_mtm_staff_rights")
+    group, _ = Group.objects.get_or_create(name=staff.GROUP)
+    rights = [
+        Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
+        for (app, model), actions in staff.RIGHTS.items()
+        for action in actions
+    ]
+    rights += Permission.objects.filter(
+        content_type__app_label="applications", codename__in=applications.RIGHTS
+    )
+    group.permissions.set(rights)
 
 
 @pytest.fixture(autouse=True)

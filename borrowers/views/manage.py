@@ -116,6 +116,13 @@ class IdsFirstPaginator(Paginator):
             top = self.count
         # SECURITY: the ids come from the scoped queryset; the outer query only reads them.
         ids = self.object_list.order_by(*ORDERING).values("pk")[bottom:top]
+        if bottom > self.count - top:
+            # Nearer the end: the same ids counted from the end, so that the database
+            # keeps only the rows after this page instead of sorting all before it.
+            backwards = [f"-{name}" for name in ORDERING]
+            ids = self.object_list.order_by(*backwards).values("pk")[
+                self.count - top : self.count - bottom
+            ]
         rows = Borrower.objects.filter(pk__in=ids).select_related("library").order_by(*ORDERING)
         return self._get_page(rows, number, self)
 
@@ -175,6 +182,7 @@ def _remember_search(request, text: str) -> str:
     return key
 
 
+@sensitive_post_parameters("q")  # SECURITY: often an identity number; masked in error reports
 @registrar_required
 @require_http_methods(["GET", "POST"])
 def search(request):
@@ -244,6 +252,7 @@ def detail(request, code):
     )
 
 
+@sensitive_post_parameters("identifier")  # SECURITY: masked in error reports
 @registrar_required
 @require_http_methods(["GET", "POST"])
 def edit(request, code):

@@ -100,7 +100,9 @@ def staff_reset_confirm(w):
 def choose_password(w):
     services.send_credentials(w.borrower_a, by=w.registrar)
     w.borrower_a.refresh_from_db()
-    return w.client.post(reverse("borrowers:choose_password", args=[make_token(w.borrower_a)]), EMPTY)
+    return w.client.post(
+        reverse("borrowers:choose_password", args=[make_token(w.borrower_a)]), EMPTY
+    )
 
 
 def borrower_reset(w):
@@ -221,7 +223,9 @@ def assert_form_contract(html: str, autocomplete: dict | None) -> None:
     else:
         in_main = list(document.find_all("main")[0].iter())
         headings = [node for node in in_main if node.tag == "h1"]
-        if summary not in in_main or (headings and in_main.index(headings[0]) < in_main.index(summary)):
+        if summary not in in_main or (
+            headings and in_main.index(headings[0]) < in_main.index(summary)
+        ):
             problems.append("the error summary is not at the top of <main>, before the h1")
         if summary.get("tabindex") != "-1" or "autofocus" not in summary.attrs:
             problems.append("the error summary cannot take focus on load")
@@ -235,7 +239,9 @@ def assert_form_contract(html: str, autocomplete: dict | None) -> None:
             if target is None or target.tag not in FIELD_TAGS:
                 problems.append(f"summary link {link.get('href')} leads to no input")
             elif target.get("aria-invalid") != "true":
-                problems.append(f"summary link {link.get('href')} leads to an input not aria-invalid")
+                problems.append(
+                    f"summary link {link.get('href')} leads to an input not aria-invalid"
+                )
 
     referenced: set[str] = set()
     for node in document.iter():
@@ -331,6 +337,7 @@ def test_the_contract_catches_a_broken_page():
 
 def test_every_date_field_states_its_format_in_the_hint():
     """Dates are typed ÅÅÅÅ-MM-DD; every date field of every form says so in its hint."""
+    import contextlib
     import importlib
 
     from django import forms as django_forms
@@ -340,10 +347,8 @@ def test_every_date_field_states_its_format_in_the_hint():
 
     for config in apps.get_app_configs():
         for module in ("forms", "forms.register", "forms.manage"):
-            try:
+            with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{config.name}.{module}")
-            except ModuleNotFoundError:
-                pass
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
+from accounts.models import Role
 from applications.models import BranchApplication
 from libraries.models import Municipality
 from tests.factories import LibraryFactory, StaffFactory
-from accounts.models import Role
 
 BRANCH = reverse("applications:branch")
 
@@ -33,9 +33,7 @@ def test_the_branch_list_links_to_the_application_for_head_administrators(
     assert f'href="{BRANCH}"' not in client.get(reverse("libraries:branches")).content.decode()
 
 
-def test_a_head_administrator_applies_for_a_branch_of_their_library(
-    client, head_admin, library_a
-):
+def test_a_head_administrator_applies_for_a_branch_of_their_library(client, head_admin, library_a):
     client.force_login(head_admin)
     response = client.post(BRANCH, branch_data(contact_name="Tove", contact_email="tove@a.example"))
     assert response.status_code == 302 and response.url == BRANCH
@@ -72,8 +70,12 @@ def test_the_branch_form_explains_each_error(client, head_admin, branch_a):
     response = client.post(
         BRANCH,
         branch_data(
-            name=branch_a.name.upper(), street_address="", postal_code="12", city="",
-            municipality="", contact_email="tove",
+            name=branch_a.name.upper(),
+            street_address="",
+            postal_code="12",
+            city="",
+            municipality="",
+            contact_email="tove",
         ),
     )
     assert response.status_code == 200

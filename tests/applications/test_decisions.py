@@ -39,7 +39,11 @@ def test_approval_creates_the_account_at_the_main_library_and_mails_a_set_passwo
     assert account_application.decided_by == decider and account_application.decided_at
     assert account_application.account == user
     mail = OutgoingMail.objects.get()
-    assert (mail.kind, mail.to, mail.context) == (MailKind.STAFF_WELCOME, user.email, {"user": user.pk})
+    assert (mail.kind, mail.to, mail.context) == (
+        MailKind.STAFF_WELCOME,
+        user.email,
+        {"user": user.pk},
+    )
     assert "/konto/nytt-losenord/" in mailoutbox[0].body
 
 
@@ -124,17 +128,32 @@ def test_the_approve_action_decides_several_and_reports_a_refusal(
     decider_client, account_application, library_a, library_b
 ):
     other = AccountApplication.objects.create(
-        first_name="Bo", last_name="B", email="bo@b.example", phone="1", library=library_b,
-        role=Role.REGISTRAR, works_at_library=True, course_taken=True,
+        first_name="Bo",
+        last_name="B",
+        email="bo@b.example",
+        phone="1",
+        library=library_b,
+        role=Role.REGISTRAR,
+        works_at_library=True,
+        course_taken=True,
     )
     taken = AccountApplication.objects.create(
-        first_name="Rita", last_name="R", email="rita@a.example", phone="1", library=library_a,
-        role=Role.REGISTRAR, works_at_library=True, course_taken=True,
+        first_name="Rita",
+        last_name="R",
+        email="rita@a.example",
+        phone="1",
+        library=library_a,
+        role=Role.REGISTRAR,
+        works_at_library=True,
+        course_taken=True,
     )
     StaffFactory(email="rita@a.example", library=library_a)
     response = decider_client.post(
         ACCOUNT_LIST,
-        {"action": "approve_selected", "_selected_action": [account_application.pk, other.pk, taken.pk]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [account_application.pk, other.pk, taken.pk],
+        },
         follow=True,
     )
     statuses = dict(AccountApplication.objects.values_list("email", "status"))
@@ -171,7 +190,9 @@ def test_applications_are_read_only_records_in_the_admin(decider_client, account
     assert decide_url(account_application) in page.content.decode()
     decider_client.post(change, {"first_name": "Ändrad"})
     assert AccountApplication.objects.get().first_name == "Alva"
-    assert decider_client.get(reverse("admin:applications_accountapplication_add")).status_code == 403
+    assert (
+        decider_client.get(reverse("admin:applications_accountapplication_add")).status_code == 403
+    )
 
 
 def test_staff_without_the_right_cannot_decide(client, account_application):
@@ -222,7 +243,9 @@ def test_the_new_branch_is_in_the_registrars_branch_list(
     assert branch in client.get(reverse("libraries:branches")).context["branches"]
 
 
-def test_branch_rejection_mails_the_reason(decider_client, branch_application, head_admin, mailoutbox):
+def test_branch_rejection_mails_the_reason(
+    decider_client, branch_application, head_admin, mailoutbox
+):
     decider_client.post(
         decide_url(branch_application), {"reject": "1", "reason": "Filialen finns redan."}
     )
@@ -233,14 +256,20 @@ def test_branch_rejection_mails_the_reason(decider_client, branch_application, h
     assert mail.to == [head_admin.email] and "Filialen finns redan." in mail.body
 
 
-def test_every_application_mail_renders_in_swedish(decider, account_application, branch_application):
+def test_every_application_mail_renders_in_swedish(
+    decider, account_application, branch_application
+):
     from notifications.mail import build_context, render_mail
 
     account_application.reject(by=decider, reason="Skäl.")
     branch_application.approve(by=decider)
     other = type(branch_application).objects.create(
-        library=branch_application.library, applied_by=branch_application.applied_by,
-        name="Västra", street_address="G 1", postal_code="123 45", city="S",
+        library=branch_application.library,
+        applied_by=branch_application.applied_by,
+        name="Västra",
+        street_address="G 1",
+        postal_code="123 45",
+        city="S",
         municipality=branch_application.municipality,
     )
     other.reject(by=decider, reason="Skäl.")

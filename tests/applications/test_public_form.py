@@ -1,7 +1,9 @@
 """Ansök om ett registrerarkonto: the search step, the form, and the one answer
 (the thank-you page) to everything but a plain input error."""
 
+import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from applications.models import RATE_LIMIT, AccountApplication, client_key
@@ -218,3 +220,20 @@ def test_application_data_helper_matches_the_form(library_a):
 
     form = AccountApplicationForm(application_data(library_a))
     assert form.is_valid(), form.errors
+
+
+def test_the_database_keeps_one_pending_application_per_email(account_application, library_b):
+    fields = {
+        "first_name": "A",
+        "last_name": "B",
+        "phone": "1",
+        "library": library_b,
+        "role": "registrerare",
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountApplication.objects.create(email="ALVA@a.example", **fields)
+    # submit() discards a duplicate without an error, whatever the case of the address.
+    assert (
+        AccountApplication.submit(client_address="10.0.0.1", email="Alva@a.example", **fields)
+        is None
+    )

@@ -12,8 +12,15 @@ START = reverse("libraries:start")
 
 def make(library, email, **fields):
     return AccountApplication.objects.create(
-        first_name="Sökande", last_name=email.split("@")[0], email=email, phone="1",
-        library=library, role=Role.REGISTRAR, works_at_library=True, course_taken=True, **fields
+        first_name="Sökande",
+        last_name=email.split("@")[0],
+        email=email,
+        phone="1",
+        library=library,
+        role=Role.REGISTRAR,
+        works_at_library=True,
+        course_taken=True,
+        **fields,
     )
 
 

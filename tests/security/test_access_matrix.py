@@ -98,6 +98,7 @@ MINA_SIDOR_LOGIN = "302 to the Mina sidor login"
 DENIED = "403 (no access)"
 NOT_FOUND = "404"
 UNAUTHORIZED = "401"
+NO_CONTENT = "204"
 
 GET, POST = "GET", "POST"
 ANY = frozenset({GET, POST})
@@ -271,6 +272,8 @@ EXPECTED = {
     # Public pages
     "accessibility": (GET_ONLY, everyone(OK)),
     "healthz": (GET_ONLY, everyone(OK)),
+    # "Fortsätt vara inloggad": 204 while a staff or borrower session lives, else 401.
+    "keep_alive": (POST_ONLY, with_(everyone(NO_CONTENT), **{ANONYMOUS: UNAUTHORIZED})),
     # The admin (GET only: see test_admin_sample)
     "admin:index": (GET_ONLY, admin(anonymous=ADMIN_LOGIN)),
     "admin:borrowers_borrower_changelist": (GET_ONLY, admin()),
@@ -401,7 +404,7 @@ def _matches(outcome, method, response) -> bool:
     kinds = {LOGIN: "login", ADMIN_LOGIN: "admin_login", MINA_SIDOR_LOGIN: "mina_sidor_login"}
     if outcome in kinds:
         return status == 302 and _where(response) == kinds[outcome]
-    return status == {DENIED: 403, NOT_FOUND: 404, UNAUTHORIZED: 401}[outcome]
+    return status == {DENIED: 403, NOT_FOUND: 404, UNAUTHORIZED: 401, NO_CONTENT: 204}[outcome]
 
 
 def judge(outcome, method, methods, response) -> bool:
@@ -411,7 +414,7 @@ def judge(outcome, method, methods, response) -> bool:
     if isinstance(outcome, dict):
         outcome = outcome[method]
     if method not in methods:
-        if outcome in (OK, REDIRECT):
+        if outcome in (OK, REDIRECT, NO_CONTENT):
             return response.status_code == 405
         return response.status_code == 405 or _matches(outcome, method, response)
     return _matches(outcome, method, response)

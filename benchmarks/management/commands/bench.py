@@ -28,16 +28,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--iterations", type=int, default=30)
         parser.add_argument("--warmup", type=int, default=3)
-        parser.add_argument("--reminders", type=int, default=REMINDER_DUE,
-                            help="due borrowers for the timed reminder run (0: skip)")
-        parser.add_argument("--memory-reminders", default="1000,10000",
-                            help="due borrowers for the two memory runs (empty: skip)")
-        parser.add_argument("--memory-mails", default="200,1000",
-                            help="queued mails for the two worker memory runs (empty: skip)")
+        parser.add_argument(
+            "--reminders",
+            type=int,
+            default=REMINDER_DUE,
+            help="due borrowers for the timed reminder run (0: skip)",
+        )
+        parser.add_argument(
+            "--memory-reminders",
+            default="1000,10000",
+            help="due borrowers for the two memory runs (empty: skip)",
+        )
+        parser.add_argument(
+            "--memory-mails",
+            default="200,1000",
+            help="queued mails for the two worker memory runs (empty: skip)",
+        )
         parser.add_argument("--json", help="also write the figures to this file")
 
-    def handle(self, *args, iterations, warmup, reminders, memory_reminders, memory_mails,
-               json, **options):
+    def handle(
+        self, *args, iterations, warmup, reminders, memory_reminders, memory_mails, json, **options
+    ):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "bench measures PostgreSQL, the production database: set DATABASE_URL to a "

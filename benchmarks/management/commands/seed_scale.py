@@ -30,7 +30,9 @@ class Command(BaseCommand):
             default=None,
             help="M, branches included (default N/500, at least 10: a million in 2,000)",
         )
-        parser.add_argument("--seed", dest="random_seed", type=int, default=2024, help="random seed (default 2024)")
+        parser.add_argument(
+            "--seed", dest="random_seed", type=int, default=2024, help="random seed (default 2024)"
+        )
         parser.add_argument(
             "--reset",
             action="store_true",
@@ -57,7 +59,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding {borrowers} borrowers in {libraries} libraries…")
         try:
             result = seed(
-                borrowers=borrowers, libraries=libraries, seed=random_seed, reset=reset,
+                borrowers=borrowers,
+                libraries=libraries,
+                seed=random_seed,
+                reset=reset,
                 log=self.stdout.write,
             )
         except SeedRefused as refused:
