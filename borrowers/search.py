@@ -38,7 +38,9 @@ def search_borrowers(borrowers: BorrowerQuerySet, text: str, *, today: date) -> 
       e-mail address, so "anna andersson", "andersson anna" and "and" all find
       Anna Andersson.
     """
-    text = " ".join(text.split())
+    # NUL can be in no stored value, and PostgreSQL refuses it in a query (the
+    # admin's search box has no form to refuse it first).
+    text = " ".join(text.replace("\x00", " ").split())
     if not text:
         return Search(borrowers.none(), None)
     identity = normalise_search_term(text, today=today)

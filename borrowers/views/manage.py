@@ -172,12 +172,20 @@ def borrower_list(request, list_name):
 # --- Sök användare ------------------------------------------------------------
 
 
-def _remember_search(request, text: str) -> str:
-    """Keep the query in the session under a random key, so that paging through the
-    results never puts it in a URL (identity numbers stay out of URLs and logs)."""
+def _remember_search(request, found, text: str) -> str:
+    """Keep the search in the session under a random key, so that paging through the
+    results never puts it in a URL (identity numbers stay out of URLs and logs).
+
+    SECURITY: an identity-number search is remembered by the internal codes it
+    found, never by the number, so nothing personal outlives a deleted borrower."""
     searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
     key = secrets.token_urlsafe(9)
-    searches[key] = text
+    if found.identity is not None:
+        searches[key] = {
+            "codes": [str(code) for code in found.results.values_list("code", flat=True)]
+        }
+    else:
+        searches[key] = {"text": text}
     request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-REMEMBERED_SEARCHES:])
     return key
 
@@ -207,21 +215,25 @@ def search(request):
                 by="identity_number" if found.identity else "text",
                 hits=found.results.count(),
             )
-            key = _remember_search(request, text)
+            key = _remember_search(request, found, text)
             return redirect(f"{reverse('borrowers:search')}?{urlencode({'r': key})}")
         return render(request, "borrowers/search.html", {"form": form, "page": None})
 
     key = request.GET.get("r", "")
-    text = request.session.get(SEARCH_SESSION_KEY, {}).get(key)
-    if text is None:
+    remembered = request.session.get(SEARCH_SESSION_KEY, {}).get(key)
+    if not isinstance(remembered, dict):
         return render(request, "borrowers/search.html", {"form": SearchForm(), "page": None})
-    found = search_borrowers(borrowers_for(request), text, today=today)
+    if "codes" in remembered:
+        text, results = "", borrowers_for(request).filter(code__in=remembered["codes"])
+    else:
+        text = remembered["text"]
+        results = search_borrowers(borrowers_for(request), text, today=today).results
     return render(
         request,
         "borrowers/search.html",
         {
             "form": SearchForm(initial={"q": text}),
-            "page": _page(request, found.results),
+            "page": _page(request, results),
             "today": today,
             "page_query": urlencode({"r": key}) + "&",
         },

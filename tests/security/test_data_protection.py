@@ -439,12 +439,6 @@ def test_deleting_a_borrower_leaves_no_personal_data_but_the_audit_code(client, 
     assert borrower_browser.get(reverse("selfservice:details")).status_code == 302
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Sök användare keeps the typed query (an identity number) in the staff "
-    "session for paging; it stays in django_session after the borrower is deleted, "
-    "until the session expires and clearsessions runs (see docs/security.md).",
-)
 def test_a_remembered_search_does_not_outlive_the_borrower(client, world):
     borrower = BorrowerFactory(library=world.library_a, identifier=NUMBER_12)
     log_in_as(client, world, REGISTRAR_A)

@@ -1,16 +1,17 @@
 """In a real browser the content security policy blocks nothing on the key pages:
-no console message about it, no page error. (The header itself: test_headers.py.)"""
+no console message about it, no page error. (The header itself:
+tests/security/test_headers.py; this file lives here for the browser fixtures.)"""
 
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import assert_accessible, browser, login_as, page  # noqa: F401
+from tests.browser.conftest import assert_accessible
 from tests.factories import BorrowerFactory, LibraryFactory, StaffFactory
 
 pytestmark = pytest.mark.browser
 
 
-def visit_and_collect(page, url):  # noqa: F811
+def visit_and_collect(page, url):
     blocked = []
     page.on("console", lambda message: blocked.append(message.text))
     page.on("pageerror", lambda error: blocked.append(f"page error: {error}"))
@@ -19,7 +20,7 @@ def visit_and_collect(page, url):  # noqa: F811
     return [m for m in blocked if "Content Security Policy" in m or m.startswith("page error")]
 
 
-def test_key_pages_break_no_rule_of_the_policy(page, login_as):  # noqa: F811
+def test_key_pages_break_no_rule_of_the_policy(page, login_as):
     library = LibraryFactory(name="Bibliotek A")
     borrower = BorrowerFactory(library=library, first_name="Anna", last_name="Andersson")
     registrar = StaffFactory(email="rita@a.example", library=library)
