@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test import override_settings
 
 from benchmarks.runner import (
     REMINDER_DUE,
@@ -54,13 +55,6 @@ class Command(BaseCommand):
                 "bench measures PostgreSQL, the production database: set DATABASE_URL to a "
                 "database filled by seed_scale (make bench does both)."
             )
-        # Production keeps connections open (CONN_MAX_AGE=60); development settings close
-        # them after each request, which would time a reconnect on every page.
-        if not connection.settings_dict.get("CONN_MAX_AGE"):
-            connection.close()
-            connection.settings_dict["CONN_MAX_AGE"] = 60
-        from django.test import override_settings
-
         hosts = ["testserver", *self._hosts()]
         try:
             with override_settings(ROOT_URLCONF="benchmarks.urls", ALLOWED_HOSTS=hosts):
