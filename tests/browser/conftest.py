@@ -4,6 +4,7 @@ Every page a browser test visits should be checked with `assert_accessible(page)
 """
 
 import os
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,6 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
+#: The title of a page showing form errors (accessibility.md §2). Use with expect(page),
+#: which waits for the next page instead of reading the one being left.
+ERROR_TITLE = re.compile(r"^Fel: ")
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,11 @@ Every page state passes axe, and each form is used by keyboard-reachable control
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import StaffUser
 from applications.models import AccountApplication, BranchApplication
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import ERROR_TITLE, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def test_library_staff_apply_and_mtm_approves(page, login_as, library_a, branch_
     assert_accessible(page)
 
     page.get_by_role("button", name="Sök bibliotek").click()  # nothing typed
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_accessible(page)
     page.get_by_label("Bibliotekets namn").fill("filial")
     page.get_by_role("button", name="Sök bibliotek").click()
@@ -38,7 +39,7 @@ def test_library_staff_apply_and_mtm_approves(page, login_as, library_a, branch_
     page.get_by_label("Förnamn").fill("Alva")
     page.get_by_label("Registrerare – registrerar låntagare i användarregistret").check()
     page.get_by_role("button", name="Skicka ansökan").click()
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
@@ -83,7 +84,7 @@ def test_a_head_administrator_applies_for_a_branch(page, login_as, head_admin):
     assert_accessible(page)
 
     page.get_by_role("button", name="Skicka ansökan").click()
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_accessible(page)
 
     page.get_by_label("Filialens namn").fill("Östra filialen")

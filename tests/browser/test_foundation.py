@@ -1,8 +1,9 @@
 """A registrar logs in, sees the start page and Mitt bibliotek: each page passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import ERROR_TITLE, assert_accessible
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ def test_failed_login_shows_a_focused_error_summary(page, registrar):
     page.goto("/konto/logga-in/")
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert page.evaluate("document.activeElement.id") == "error-summary"
     for href in page.locator("#error-summary a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
@@ -52,7 +53,7 @@ def test_profile_and_password_reset_pages_pass_axe(page, login_as, registrar):
     page.goto("/konto/mina-uppgifter/")
     page.get_by_role("button", name="Ändra lösenord").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_accessible(page)
 
 

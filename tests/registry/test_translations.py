@@ -32,10 +32,26 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "db.sqlite3*")
     )
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "makemessages", "-l", "sv",
-         "--no-obsolete", "--add-location=file", "-i", ".venv/*", "-i", "staticfiles/*",
-         "-i", "tests/*", "-v", "0"],
-        cwd=copy, check=True, capture_output=True,
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            "manage.py",
+            "makemessages",
+            "-l",
+            "sv",
+            "--no-obsolete",
+            "--add-location=file",
+            "-i",
+            ".venv/*",
+            "-i",
+            "staticfiles/*",
+            "-i",
+            "tests/*",
+            "-v",
+            "0",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
     extracted = {e.msgid for e in polib.pofile(str(copy / PO.relative_to(ROOT)))}
     ours = {e.msgid for e in polib.pofile(str(PO))}
