@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from libraries.models import Library
+from transfers.models import TransferRequest
 
 from .forms.admin import BorrowerAdminForm
 from .models import AgreementText, Borrower, Service
@@ -582,7 +583,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         form = MoveForm(request.POST or None, borrower=borrower)
         if request.method == "POST" and form.is_valid():
             library = form.cleaned_data["library"]
-            borrower.move_to(library, by=request.user)
+            TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
             messages.success(
                 request,
                 gettext("%(borrower)s now belongs to %(library)s. The borrower gets an e-mail.")

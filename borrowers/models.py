@@ -307,52 +307,6 @@ class Borrower(models.Model):
             record(Action.UPDATED, actor=by, borrower=self, fields=fields)
         return fields
 
-    def move_to(self, library, *, by):
-        """MTM moves the borrower to any active library at once (the handbook's
-        "contact MTM" cases). Recorded like a pull: an accepted TransferRequest,
-        the audit event TRANSFER_PULLED (detail by=mtm) and the mail to the
-        borrower; a pending request is withdrawn first. Returns the request row.
-        """
-        from notifications.mail import queue_mail
-        from notifications.models import MailKind
-        from transfers.models import Status, TransferRequest
-
-        with transaction.atomic():
-            # The borrower row first, then transfer rows (transfers/models.py lock order).
-            locked = Borrower.objects.select_for_update().get(pk=self.pk)
-            if locked.protected_identity or locked.library_id is None:
-                raise ValueError("A protected identity belongs to no library.")
-            if locked.library_id == library.pk:
-                raise ValueError("The borrower already belongs to that library.")
-            from_library_id = locked.library_id
-            _cancel_pending_transfers(self, by=by, reason="moved_by_mtm")
-            now = timezone.now()
-            Borrower.objects.filter(pk=self.pk).update(library=library, updated_at=now)
-            self.library, self.updated_at = library, now
-            transfer = TransferRequest.objects.create(
-                borrower=self,
-                from_library_id=from_library_id,
-                to_library=library,
-                requested_by=by,
-                requested_at=now,
-                status=Status.ACCEPTED,
-                decided_by=by,
-                decided_at=now,
-                pulled=True,
-            )
-            record(
-                Action.TRANSFER_PULLED,
-                actor=by,
-                borrower=self,
-                library=library,
-                fields=["library"],
-                from_library=from_library_id,
-                transfer=str(transfer.code),
-                by="mtm",
-            )
-            queue_mail(MailKind.TRANSFER_PULLED, to=self.email, transfer=transfer.pk, by_mtm=True)
-        return transfer
-
     # Passwords: hashed with the project's hashers (Argon2); nobody can read one.
     def set_password(self, raw_password: str | None) -> None:
         self.password = make_password(raw_password)

@@ -337,17 +337,60 @@ class TransferRequest(models.Model):
             raise TransferRefused({"email": email_taken_message()}, code="email_taken")
 
         from_library = borrower.library
-        now = timezone.now()
         try:
             with transaction.atomic():
                 _move(borrower, to_library=to_library, email=email)
         except IntegrityError:
             # borrower_email_ci_unique: someone took the address a moment ago.
             raise TransferRefused({"email": email_taken_message()}, code="email_taken") from None
+        transfer = cls._record_move(
+            borrower,
+            from_library=from_library,
+            by=by,
+            fields=["library", "email"] if email_changed else ["library"],
+            detail={"consent": True},
+        )
+        if email_changed and old_email.lower() != email.lower():
+            # Tell the old address too: an e-mail change is how an account is taken over.
+            queue_mail(
+                MailKind.TRANSFER_PULLED, to=old_email, transfer=transfer.pk, old_address=True
+            )
+        return transfer
+
+    @classmethod
+    @transaction.atomic
+    def move_by_mtm(cls, borrower: Borrower, *, to_library, by) -> "TransferRequest":
+        """MTM moves a borrower to any active library at once (the handbook's
+        "contact MTM" cases), recorded like a pull; a pending request is withdrawn."""
+        borrower = _lock(borrower)
+        if borrower.protected_identity or borrower.library_id is None:
+            raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
+        if borrower.library_id == to_library.pk:
+            raise TransferRefused(
+                _("The borrower already belongs to that library."), code="same_library"
+            )
+        for pending in cls.objects.pending().filter(borrower=borrower):
+            pending.borrower = borrower
+            pending.cancel(by=by, reason="moved_by_mtm")
+        from_library = borrower.library
+        _move(borrower, to_library=to_library)
+        return cls._record_move(
+            borrower,
+            from_library=from_library,
+            by=by,
+            fields=["library"],
+            detail={"by": "mtm"},
+            mail={"by_mtm": True},
+        )
+
+    @classmethod
+    def _record_move(cls, borrower, *, from_library, by, fields, detail, mail=None):
+        """A move that has happened: its accepted request row, audit event and mail."""
+        now = timezone.now()
         transfer = cls.objects.create(
             borrower=borrower,
             from_library=from_library,
-            to_library=to_library,
+            to_library=borrower.library,
             requested_by=by,
             requested_at=now,
             status=Status.ACCEPTED,
@@ -359,18 +402,15 @@ class TransferRequest(models.Model):
             Action.TRANSFER_PULLED,
             actor=by,
             borrower=borrower,
-            library=to_library,
-            fields=["library", "email"] if email_changed else ["library"],
+            library=borrower.library,
+            fields=fields,
             from_library=from_library.pk,
             transfer=str(transfer.code),
-            consent=True,
+            **detail,
         )
-        queue_mail(MailKind.TRANSFER_PULLED, to=email, transfer=transfer.pk)
-        if email_changed and old_email.lower() != email.lower():
-            # Tell the old address too: an e-mail change is how an account is taken over.
-            queue_mail(
-                MailKind.TRANSFER_PULLED, to=old_email, transfer=transfer.pk, old_address=True
-            )
+        queue_mail(
+            MailKind.TRANSFER_PULLED, to=borrower.email, transfer=transfer.pk, **(mail or {})
+        )
         return transfer
 
 
