@@ -4,13 +4,13 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.password_validation import (
-    CommonPasswordValidator,
     UserAttributeSimilarityValidator,
 )
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.register import ChoosePasswordForm
 from borrowers.identity import Kind
 from borrowers.models import (
     ADULT_AGE,
@@ -359,44 +359,19 @@ class BorrowerEditForm(Form):
         return changes
 
 
-class BorrowerPasswordForm(Form):
-    """Byt lösenord: at least 6 characters (MTM's rule), entered twice."""
-
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        help_text=_(
-            "At least 6 characters. Not a common password, and not like the name or e-mail."
-        ),
-        error_messages={"required": _("Enter a new password.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
-    )
-    new_password2 = forms.CharField(
-        label=_("Repeat new password"),
-        strip=False,
-        error_messages={"required": _("Enter the new password again.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
-    )
+class BorrowerPasswordForm(ChoosePasswordForm):
+    """Byt lösenord: the rules of the borrower's own choice (at least 6 characters,
+    twice, not a common one), and not like the borrower's name or e-mail."""
 
     def __init__(self, *args, borrower: Borrower, **kwargs):
         self.borrower = borrower
         super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "At least 6 characters. Not a common password, and not like the name or e-mail."
+        )
 
     def clean_new_password1(self):
-        password = self.cleaned_data["new_password1"]
-        if len(password) < BORROWER_PASSWORD_MIN_LENGTH:
-            raise forms.ValidationError(
-                _("The password must have at least %(min)d characters."),
-                code="too_short",
-                params={"min": BORROWER_PASSWORD_MIN_LENGTH},
-            )
-        try:
-            CommonPasswordValidator().validate(password)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _("This password is too common and easy to guess. Choose another one."),
-                code="too_common",
-            ) from None
+        password = super().clean_new_password1()
         try:
             UserAttributeSimilarityValidator(
                 user_attributes=("first_name", "last_name", "email")
@@ -410,16 +385,3 @@ class BorrowerPasswordForm(Form):
                 code="too_similar",
             ) from None
         return password
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if first and second and first != second:
-            self.add_error(
-                "new_password2",
-                forms.ValidationError(
-                    _("The two passwords are not the same. Type the new password twice."),
-                    code="mismatch",
-                ),
-            )
-        return cleaned

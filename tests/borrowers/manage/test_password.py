@@ -46,11 +46,11 @@ def test_a_new_password_is_saved_hashed_and_audited_and_no_mail_is_sent(
 @pytest.mark.parametrize(
     ("first", "second", "message"),
     [
-        ("kort5", None, "Lösenordet måste ha minst 6 tecken."),
+        ("kort5", None, "Lösenordet är för kort: det måste ha minst 6 tecken."),
         ("password", None, "Lösenordet är för vanligt"),
         ("Andersson", None, "liknar låntagarens namn eller e-postadress"),
         ("Blåbärssylt9", "Blåbärssylt8", "De två lösenorden är inte lika"),
-        ("", "", "Skriv ett nytt lösenord."),
+        ("", "", "Skriv ett lösenord."),
     ],
 )
 def test_weak_or_mismatched_passwords_are_refused(
