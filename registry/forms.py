@@ -1,10 +1,47 @@
+from functools import cache
+
 from django import forms
+from django.core.exceptions import ValidationError
+
+
+class PlainIdChoices:
+    """Model choices by integer id: anything but plain ASCII digits is an invalid
+    choice before it reaches the database. int() accepts other scripts' digits
+    ('١٩١٢') and numbers too large for the column, which the database then
+    refuses with an error instead of a form error (found by the hostile-input tests)."""
+
+    @staticmethod
+    def _plain(value) -> bool:
+        text = str(value)
+        return text.isascii() and text.isdigit() and len(text) <= 18
+
+    def to_python(self, value):
+        if isinstance(self, forms.ModelMultipleChoiceField):
+            return super().to_python(value)
+        if value not in self.empty_values and not self._plain(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        for pk in value:
+            if not self._plain(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+@cache
+def _plain_id_class(field_class: type) -> type:
+    return type(f"PlainId{field_class.__name__}", (PlainIdChoices, field_class), {})
 
 
 class AccessibleFormMixin:
     """House rules for every form (accessibility.md §3): no browser validation
     bubbles, Bootstrap classes on widgets; the field template ties hints and
-    errors to the input."""
+    errors to the input. Model choices by id accept plain ids only."""
 
     use_required_attribute = False
 
@@ -19,6 +56,8 @@ class AccessibleFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field, forms.ModelChoiceField) and field.to_field_name is None:
+                field.__class__ = _plain_id_class(type(field))
 
 
 class Form(AccessibleFormMixin, forms.Form):
