@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from libraries.models import Library
+from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
 from .forms.admin import BorrowerAdminForm
@@ -255,7 +256,7 @@ def remembered_search(request) -> str:
 
 
 class MoveForm(forms.Form):
-    library = forms.ModelChoiceField(
+    library = PlainIdModelChoiceField(
         label=_("New library"),
         queryset=Library.objects.active(),
         error_messages={

@@ -47,7 +47,12 @@ class AccessibleFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.apply_house_rules(self.fields.values())
+
+    @staticmethod
+    def apply_house_rules(fields) -> None:
+        """Also for fields a form adds after __init__."""
+        for field in fields:
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
                 css = "form-check-input"  # CheckboxSelectMultiple is a RadioSelect
@@ -55,7 +60,8 @@ class AccessibleFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if css not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if isinstance(field, forms.ModelChoiceField) and field.to_field_name is None:
                 field.__class__ = _plain_id_class(type(field))
 
@@ -66,3 +72,7 @@ class Form(AccessibleFormMixin, forms.Form):
 
 class ModelForm(AccessibleFormMixin, forms.ModelForm):
     pass
+
+
+#: For forms outside the house style (the admin's own): the same plain-id rule.
+PlainIdModelChoiceField = _plain_id_class(forms.ModelChoiceField)

@@ -180,16 +180,7 @@ class BorrowerEditForm(Form):
         )
         for name, field in fields.items():
             self.fields[name] = field
-        # AccessibleFormMixin styled the fields of __init__; these came later.
-        for field in self.fields.values():
-            widget = field.widget
-            if "class" not in widget.attrs:
-                if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
-                    widget.attrs["class"] = "form-check-input"
-                elif isinstance(widget, forms.Select):
-                    widget.attrs["class"] = "form-select"
-                else:
-                    widget.attrs["class"] = "form-control"
+        self.apply_house_rules(fields.values())
 
     # --- identifiers -----------------------------------------------------------
 

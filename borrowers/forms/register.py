@@ -142,13 +142,13 @@ class RegisterBorrowerForm(Form):
                     "invalid_choice": _("Choose one of the libraries in the list."),
                 },
             )
-            self.fields["library"].widget.attrs["class"] = "form-select"
+            self.apply_house_rules([self.fields["library"]])
         if self.minor:
             self.fields["guardian_birth_date"] = SwedishDateField(
                 label=_("Guardian's date of birth"),
                 error_messages={"required": _("Enter the guardian's date of birth.")},
             )
-            self.fields["guardian_birth_date"].widget.attrs["class"] = "form-control"
+            self.apply_house_rules([self.fields["guardian_birth_date"]])
         self.fields["agreement"].help_text = self._agreement_help()
         if self.allows_protected_identity and self._protected_ticked():
             # A protected account stores no names: they may be left empty.
@@ -454,10 +454,9 @@ class LmaRegisterForm(RegisterBorrowerForm):
                     "required": _("Enter the guardian's name."),
                     "max_length": _("The guardian's name can be at most 200 characters long."),
                 },
-                widget=forms.TextInput(
-                    attrs={"autocomplete": "off", "spellcheck": "false", "class": "form-control"}
-                ),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
+            self.apply_house_rules([self.fields["guardian_name"]])
             self.order_fields(self.field_order)
 
 

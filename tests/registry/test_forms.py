@@ -28,3 +28,30 @@ def test_plain_ids_still_choose(db):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["service"] == laddare
     assert list(form.cleaned_data["services"]) == [laddare]
+
+
+def test_the_borrower_edit_forms_late_fields_refuse_hostile_ids_too(registrar_client, borrower_a):
+    from django.urls import reverse
+
+    response = registrar_client.post(
+        reverse("borrowers:edit", args=[borrower_a.code]),
+        {
+            "first_name": "Anna",
+            "last_name": "Andersson",
+            "email": borrower_a.email,
+            "identifier": borrower_a.display_identifier,
+            "services": [HOSTILE[0]],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["services"]
+
+
+def test_the_create_forms_library_choice_refuses_hostile_ids(registrar_client, branch_a):
+    from django.urls import reverse
+
+    response = registrar_client.post(
+        reverse("borrowers:create_adult"), {"library": HOSTILE[0], "first_name": "Anna"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["library"]
