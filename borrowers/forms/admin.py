@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.fields import SwedishDateField, check_guardian_birth_date, email_taken_error
 from borrowers.identity import (
     MESSAGES,
     Identity,
@@ -20,7 +20,7 @@ from borrowers.identity import (
     parse_lma_number,
     parse_personal_number,
 )
-from borrowers.models import ADULT_AGE, Borrower, IdKind, Service, one_year_from, years_ago
+from borrowers.models import Borrower, IdKind, Service, one_year_from
 from registry.forms import ModelForm
 
 
@@ -179,22 +179,12 @@ class BorrowerAdminForm(ModelForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(
-                _(
-                    "Another borrower already uses this e-mail address. Each borrower needs "
-                    "their own, because it is their login."
-                ),
-                code="taken",
-            )
+            raise email_taken_error()
         return email
 
     def clean_guardian_birth_date(self):
         born = self.cleaned_data.get("guardian_birth_date")
-        if born is not None and born > years_ago(self.today, ADULT_AGE):
-            raise forms.ValidationError(
-                _("The guardian must be 18 or older. Check the guardian's date of birth."),
-                code="guardian_minor",
-            )
+        check_guardian_birth_date(born, today=self.today)
         return born
 
     # --- the whole form -------------------------------------------------------------

@@ -9,16 +9,20 @@ from django.contrib.auth.password_validation import (
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.fields import (
+    LmaNumberField,
+    PersonalNumberField,
+    SwedishDateField,
+    check_guardian_birth_date,
+    email_taken_error,
+)
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.identity import Kind
 from borrowers.models import (
-    ADULT_AGE,
     SAMORDNINGSNUMMER_MAX_VALIDITY,
     Borrower,
     IdKind,
     Service,
-    years_ago,
 )
 from registry.forms import Form
 
@@ -265,22 +269,12 @@ class BorrowerEditForm(Form):
         if other is not None:
             if other.protected_identity:
                 raise forms.ValidationError(PROTECTED_MESSAGE, code="protected")
-            raise forms.ValidationError(
-                _(
-                    "Another borrower already uses this e-mail address. Each borrower needs "
-                    "their own, because it is their login."
-                ),
-                code="taken",
-            )
+            raise email_taken_error()
         return email
 
     def clean_guardian_birth_date(self):
         born = self.cleaned_data.get("guardian_birth_date")
-        if born is not None and born > years_ago(self.today, ADULT_AGE):
-            raise forms.ValidationError(
-                _("The guardian must be 18 or older. Check the guardian's date of birth."),
-                code="guardian_minor",
-            )
+        check_guardian_birth_date(born, today=self.today)
         return born
 
     def clean(self):
