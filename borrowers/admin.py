@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from libraries.models import Library
+from privacy.admin import DeletionFilter, deletion_day
 from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
@@ -323,6 +324,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "library_link",
         "id_kind",
         "validity_status",
+        "deletion_day",
     ]
     list_display_links = ["name"]
     list_filter = [
@@ -332,8 +334,9 @@ class BorrowerAdmin(admin.ModelAdmin):
         AgeFilter,
         ValidityFilter,
         "protected_identity",
+        DeletionFilter,
     ]
-    list_select_related = ["library"]
+    list_select_related = ["library", "deletion_notice"]
     # The search is our own (get_search_results); a non-empty list shows the box.
     search_fields = ["email"]
     search_help_text = _(
@@ -358,6 +361,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "password_status",
         "credentials_sent_at",
         "last_login",
+        "deletion_day",
     ]
 
     # --- lists ------------------------------------------------------------------------
@@ -389,6 +393,10 @@ class BorrowerAdmin(admin.ModelAdmin):
         if borrower.is_expired(today):
             return gettext("Expired %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
         return gettext("Valid until %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
+
+    @admin.display(description=_("to be deleted on"))
+    def deletion_day(self, borrower):
+        return deletion_day(borrower)
 
     @admin.display(description=_("password"))
     def password_status(self, borrower):
