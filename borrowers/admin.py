@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from libraries.models import Library
-from privacy.admin import DeletionFilter, deletion_day
+from privacy.admin import DeletionFilter, UnusedFilter, deletion_day
 from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
@@ -335,6 +335,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         ValidityFilter,
         "protected_identity",
         DeletionFilter,
+        UnusedFilter,
     ]
     list_select_related = ["library", "deletion_notice"]
     # The search is our own (get_search_results); a non-empty list shows the box.

@@ -176,7 +176,9 @@ class Borrower(models.Model):
     protected_identity = models.BooleanField(_("protected identity"), default=False)
     password = models.CharField(_("password"), max_length=128, default="", editable=False)
     credentials_sent_at = models.DateTimeField(_("login details sent"), null=True, blank=True)
-    last_login = models.DateTimeField(_("last login"), null=True, blank=True)
+    # Only the day, set by the login check API (selfservice/api.py): how long an
+    # account has gone unused (privacy/admin.py), and nothing about when or where.
+    last_login = models.DateField(_("last login in Legimus"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

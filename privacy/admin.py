@@ -2,8 +2,14 @@
 (borrowers/admin.py adds these filters and columns to its list)."""
 
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from privacy.retention import add_months
+
+#: The American NLS suspends readers after 12 months without use; here MTM decides.
+UNUSED_MONTHS = 12
 
 
 class DeletionFilter(admin.SimpleListFilter):
@@ -28,3 +34,22 @@ def deletion_day(borrower):
     if notice is None or notice.valid_until != borrower.valid_until:
         return "–"
     return f"{notice.delete_on:%Y-%m-%d}"
+
+
+class UnusedFilter(admin.SimpleListFilter):
+    """A report for MTM, with no automatic action: accounts that have not logged in
+    to Legimus for UNUSED_MONTHS months or more (never, when registered that long ago)."""
+
+    title = _("last login in Legimus")
+    parameter_name = "oanvant"
+
+    def lookups(self, request, model_admin):
+        return [("12", _("Not for 12 months or more"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "12":
+            return queryset
+        since = add_months(timezone.localdate(), -UNUSED_MONTHS)
+        return queryset.filter(
+            Q(last_login__lte=since) | Q(last_login__isnull=True, created_at__date__lte=since)
+        )
