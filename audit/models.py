@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("expiry reminder sent")
     LOGGED_IN = "logged_in", _("logged in")
     AUTHENTICATED = "authenticated", _("login checked")
+    EXTRACTED = "extracted", _("register extract made")
 
 
 class AuditEventQuerySet(models.QuerySet):

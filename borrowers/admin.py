@@ -33,6 +33,7 @@ from audit.log import record
 from audit.models import Action
 from libraries.models import Library
 from privacy.admin import DeletionFilter, UnusedFilter, deletion_day
+from privacy.views import admin_extract_view, register_extract_action
 from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
@@ -352,6 +353,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     paginator = LargeTablePaginator
+    actions = [register_extract_action]
     readonly_fields = [
         "code",
         "created_at",
@@ -570,6 +572,13 @@ class BorrowerAdmin(admin.ModelAdmin):
         urls = super().get_urls()
         info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "<path:object_id>/registerutdrag/",
+                self.admin_site.admin_view(
+                    lambda request, object_id: admin_extract_view(self, request, object_id)
+                ),
+                name="{}_{}_extract".format(*info),
+            ),
             path(
                 "<path:object_id>/flytta/",
                 self.admin_site.admin_view(self.move_view),
