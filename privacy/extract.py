@@ -24,8 +24,6 @@ from selfservice import throttle
 from selfservice.models import LoginFailure
 from transfers.models import TransferRequest
 
-from .retention import RETENTION_REASON
-
 #: Mail to staff is about the staff account, not about a borrower.
 STAFF_MAIL = (MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME)
 
@@ -115,12 +113,6 @@ def _mails(borrower: Borrower) -> list[dict]:
     ]
 
 
-def _action_label(event: AuditEvent) -> str:
-    if event.action == Action.DELETED and event.detail.get("reason") == RETENTION_REASON:
-        return _("deleted under the retention rule")
-    return event.get_action_display()
-
-
 def _audit_log(borrower: Borrower, *, names: bool) -> list[dict]:
     # Searches for the borrower's number are kept by keyed hash only: found the same way.
     events = (
@@ -133,7 +125,7 @@ def _audit_log(borrower: Borrower, *, names: bool) -> list[dict]:
     return [
         {
             "when": _moment(event.at),
-            "action": _action_label(event),
+            "action": event.description,
             "by": staff_label(event.actor, names=names),
             "library": event.library.name if event.library_id else None,
             "fields": event.fields,

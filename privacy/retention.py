@@ -25,14 +25,12 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 
-from audit.models import Action, AuditEvent
+from audit.models import RETENTION_RULE, Action, AuditEvent
 from borrowers.models import Borrower
 from notifications.models import MailStatus, OutgoingMail
 
 from .models import DeletionNotice
 
-#: The detail of the DELETED event: *borttaget enligt gallringsregel*.
-RETENTION_REASON = "retention_rule"
 #: The audit events the statistics count, kept (anonymised) after the audit limit.
 STATISTICS_ACTIONS = (Action.CREATED, Action.DELETED)
 BATCH_SIZE = 5000
@@ -106,10 +104,27 @@ def due_for_listing(today: date) -> list[Borrower]:
     return [b for b in candidates if deletion_date(b.valid_until) - warning_days() <= today]
 
 
+def _notice_day(valid_until: date, listed_on: date) -> date:
+    # Never sooner than a full warning period after the account was first listed.
+    return max(deletion_date(valid_until), listed_on + warning_days())
+
+
+def _refresh_notices(today: date) -> None:
+    """Notices follow the account and the settings: a new end date voids one, a
+    longer RETENTION_EXPIRED_MONTHS takes the account off the list again, and the
+    day shown is recomputed. (Few rows: the accounts of one warning period.)"""
+    DeletionNotice.objects.exclude(valid_until=models.F("borrower__valid_until")).delete()
+    for notice in DeletionNotice.objects.all():
+        if deletion_date(notice.valid_until) - warning_days() > today:
+            notice.delete()
+        elif notice.delete_on != (day := _notice_day(notice.valid_until, notice.listed_on)):
+            notice.delete_on = day
+            notice.save(update_fields=["delete_on"])
+
+
 def _list_expired_accounts(today: date, *, dry_run: bool) -> int:
     if not dry_run:
-        # A notice whose end date has changed (the validity was extended) is void.
-        DeletionNotice.objects.exclude(valid_until=models.F("borrower__valid_until")).delete()
+        _refresh_notices(today)
     due = due_for_listing(today)
     if dry_run:
         return len(due)
@@ -119,8 +134,7 @@ def _list_expired_accounts(today: date, *, dry_run: bool) -> int:
             defaults={
                 "valid_until": borrower.valid_until,
                 "listed_on": today,
-                # Never sooner than a full warning period after it was first listed.
-                "delete_on": max(deletion_date(borrower.valid_until), today + warning_days()),
+                "delete_on": _notice_day(borrower.valid_until, today),
             },
         )
     return len(due)
@@ -148,7 +162,7 @@ def _delete_listed_accounts(today: date, *, dry_run: bool) -> int:
                 or deletion_date(borrower.valid_until) > today
             ):
                 continue
-            borrower.delete_by_registrar(by=None, reason=RETENTION_REASON)
+            borrower.delete_by_registrar(by=None, reason=RETENTION_RULE)
             deleted += 1
     return deleted
 

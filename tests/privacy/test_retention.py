@@ -110,10 +110,20 @@ def test_settings_change_the_limits(library_a, time_machine, settings):
     assert not exists(borrower)
 
 
-def test_extending_the_validity_takes_the_account_off_the_list(expired, time_machine):
+@pytest.mark.parametrize("new_end", [TODAY + timedelta(days=365), None])
+def test_extending_the_validity_takes_the_account_off_the_list(expired, time_machine, new_end):
     borrower = expired(25)
     run_on(time_machine, TODAY)
-    borrower.update_details(by=None, valid_until=TODAY + timedelta(days=365))
+    borrower.update_details(by=None, valid_until=new_end)
+    run_on(time_machine, TODAY + timedelta(days=30))
+    assert exists(borrower)
+    assert not DeletionNotice.objects.exists()
+
+
+def test_a_longer_limit_takes_listed_accounts_off_the_list(expired, time_machine, settings):
+    borrower = expired(25)
+    run_on(time_machine, TODAY)
+    settings.RETENTION_EXPIRED_MONTHS = 36
     run_on(time_machine, TODAY + timedelta(days=30))
     assert exists(borrower)
     assert not DeletionNotice.objects.exists()
@@ -284,3 +294,16 @@ def test_postgresql_still_refuses_to_remove_recent_audit_rows(time_machine, borr
     recent = AuditEvent.objects.create(action=Action.VIEWED, borrower_code=borrower_a.code)
     with pytest.raises(Exception, match="append-only"), _audit_retention(), transaction.atomic():
         QuerySet.delete(AuditEvent.objects.filter(pk=recent.pk))
+
+
+def test_the_audit_log_says_borttaget_enligt_gallringsregel(
+    expired, time_machine, client, mtm_staff
+):
+    borrower = expired(25)
+    run_on(time_machine, TODAY)
+    run_on(time_machine, TODAY + timedelta(days=30))
+    client.force_login(mtm_staff)
+    page = client.get(
+        reverse("admin:audit_auditevent_changelist"), {"q": str(borrower.code)}
+    ).content.decode()
+    assert "borttaget enligt gallringsregel" in page
