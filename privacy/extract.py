@@ -9,6 +9,8 @@ only when MTM asks for them (`staff_names`), never on Mina sidor.
 `audited_extract` records the extract in the audit log, in the same transaction.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -36,15 +38,29 @@ def _moment(value) -> str | None:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else None
 
 
-def staff_label(staff, *, names: bool) -> str | None:
-    """A staff account as the extract shows it: its library, or MTM."""
-    if staff is None:
-        return None
-    where = staff.library.name if staff.library_id else _("MTM")
-    return f"{where}: {staff.get_full_name() or staff.email}" if names else where
+@dataclass(frozen=True)
+class Shown:
+    """How staff and libraries are shown: staff by library ("MTM" for MTM's
+    staff), with names only when MTM asks; to a protected identity no library
+    at all (nothing geographic is told about one, even to a stolen session)."""
+
+    names: bool = False
+    places: bool = True
+
+    def library(self, library) -> str | None:
+        return library.name if library is not None and self.places else None
+
+    def staff(self, staff) -> str | None:
+        if staff is None:
+            return None
+        if not staff.library_id:
+            where = _("MTM")
+        else:
+            where = staff.library.name if self.places else _("Library staff")
+        return f"{where}: {staff.get_full_name() or staff.email}" if self.names else where
 
 
-def _account(borrower: Borrower, *, names: bool, masked: bool) -> dict:
+def _account(borrower: Borrower, shown: Shown, *, masked: bool) -> dict:
     notice = getattr(borrower, "deletion_notice", None)
     return {
         "internal_code": str(borrower.code),
@@ -54,7 +70,7 @@ def _account(borrower: Borrower, *, names: bool, masked: bool) -> dict:
         "first_name": borrower.first_name,
         "last_name": borrower.last_name,
         "email": borrower.email,
-        "library": borrower.library.name if borrower.library_id else None,
+        "library": shown.library(borrower.library),
         "protected_identity": borrower.protected_identity,
         "registered_as_minor": borrower.registered_as_minor,
         "guardian_name": borrower.guardian_name,
@@ -64,7 +80,7 @@ def _account(borrower: Borrower, *, names: bool, masked: bool) -> dict:
         "login_details_sent": _moment(borrower.credentials_sent_at),
         "last_login_in_legimus": _day(borrower.last_login),
         "registered": _moment(borrower.created_at),
-        "registered_by": staff_label(borrower.created_by, names=names),
+        "registered_by": shown.staff(borrower.created_by),
         "updated": _moment(borrower.updated_at),
         "to_be_deleted_on": (
             _day(notice.delete_on)
@@ -74,19 +90,19 @@ def _account(borrower: Borrower, *, names: bool, masked: bool) -> dict:
     }
 
 
-def _transfers(borrower: Borrower, *, names: bool) -> list[dict]:
+def _transfers(borrower: Borrower, shown: Shown) -> list[dict]:
     requests = TransferRequest.objects.filter(borrower=borrower).select_related(
         "from_library", "to_library", "requested_by__library", "decided_by__library"
     )
     return [
         {
             "requested": _moment(request.requested_at),
-            "from_library": request.from_library.name,
-            "to_library": request.to_library.name,
-            "requested_by": staff_label(request.requested_by, names=names),
+            "from_library": shown.library(request.from_library),
+            "to_library": shown.library(request.to_library),
+            "requested_by": shown.staff(request.requested_by),
             "status": request.get_status_display(),
             "decided": _moment(request.decided_at),
-            "decided_by": staff_label(request.decided_by, names=names),
+            "decided_by": shown.staff(request.decided_by),
             "moved_at_once": request.pulled,
         }
         for request in requests
@@ -113,7 +129,7 @@ def _mails(borrower: Borrower) -> list[dict]:
     ]
 
 
-def _audit_log(borrower: Borrower, *, names: bool) -> list[dict]:
+def _audit_log(borrower: Borrower, shown: Shown) -> list[dict]:
     # Searches for the borrower's number are kept by keyed hash only: found the same way.
     events = (
         AuditEvent.objects.filter(
@@ -126,8 +142,8 @@ def _audit_log(borrower: Borrower, *, names: bool) -> list[dict]:
         {
             "when": _moment(event.at),
             "action": event.description,
-            "by": staff_label(event.actor, names=names),
-            "library": event.library.name if event.library_id else None,
+            "by": shown.staff(event.actor),
+            "library": shown.library(event.library),
             "fields": event.fields,
             "service": event.detail.get("service"),
             "outcome": event.detail.get("outcome"),
@@ -136,20 +152,20 @@ def _audit_log(borrower: Borrower, *, names: bool) -> list[dict]:
     ]
 
 
-def register_extract(borrower: Borrower, *, staff_names: bool = False, masked: bool = False):
-    """Everything held about `borrower`, as JSON-ready data (dates ÅÅÅÅ-MM-DD)."""
-    names = staff_names
-    accepted_by = borrower.agreement_accepted_by
+def register_extract(borrower: Borrower, *, staff_names=False, for_borrower=False) -> dict:
+    """Everything held about `borrower`, as JSON-ready data (dates ÅÅÅÅ-MM-DD).
+    `for_borrower`: the borrower's own copy, the number masked as on Mina sidor."""
+    shown = Shown(names=staff_names, places=not (for_borrower and borrower.protected_identity))
     return {
         "made": _moment(timezone.now()),
-        "account": _account(borrower, names=names, masked=masked),
+        "account": _account(borrower, shown, masked=for_borrower),
         "services": [service.name for service in borrower.services.all()],
         "agreement": {
             "accepted": _moment(borrower.agreement_accepted_at),
-            "recorded_by": staff_label(accepted_by, names=names),
+            "recorded_by": shown.staff(borrower.agreement_accepted_by),
             "by_guardian": borrower.registered_as_minor,
         },
-        "transfer_requests": _transfers(borrower, names=names),
+        "transfer_requests": _transfers(borrower, shown),
         "mails": _mails(borrower),
         "expiry_reminders": [
             {"for_end_date": _day(reminder.valid_until), "queued": _moment(reminder.sent_at)}
@@ -161,21 +177,22 @@ def register_extract(borrower: Borrower, *, staff_names: bool = False, masked: b
                 account=throttle.account_key(borrower.email)
             ).order_by("at")
         ],
-        "audit_log": _audit_log(borrower, names=names),
+        "audit_log": _audit_log(borrower, shown),
     }
 
 
 def audited_extract(
-    borrower: Borrower, *, by=None, via: str, as_file: bool, staff_names=False, masked=False
+    borrower: Borrower, *, by=None, via: str, as_file: bool, staff_names=False, for_borrower=False
 ) -> dict:
-    """The extract, and its EXTRACTED event (made before it, so not in it)."""
+    """The extract and, in the same transaction, its EXTRACTED event (recorded after
+    the extract is gathered, so not in it)."""
     with transaction.atomic():
         extract = register_extract(
             Borrower.objects.select_related(
                 "library", "created_by__library", "agreement_accepted_by__library"
             ).get(pk=borrower.pk),
             staff_names=staff_names,
-            masked=masked,
+            for_borrower=for_borrower,
         )
         record(
             Action.EXTRACTED,

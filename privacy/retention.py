@@ -26,7 +26,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from audit.models import RETENTION_RULE, Action, AuditEvent
-from borrowers.models import Borrower
+from borrowers.models import Borrower, years_ago
 from notifications.models import MailStatus, OutgoingMail
 
 from .models import DeletionNotice
@@ -70,11 +70,9 @@ class RetentionRun:
             f"{self.audit_removed} audit events removed, {self.audit_anonymised} anonymised; "
             f"{self.mail_removed} mails removed."
         )
-        return (
-            f"Retention (dry run, nothing changed): would be {counts}"
-            if dry_run
-            else (f"Retention: {counts}")
-        )
+        if dry_run:
+            return f"Retention (dry run, nothing changed): would be {counts}"
+        return f"Retention: {counts}"
 
 
 def apply_retention(*, today: date, now: datetime, dry_run: bool = False) -> RetentionRun:
@@ -191,7 +189,7 @@ def _in_batches(queryset, change) -> int:
 
 
 def _expire_audit_events(now: datetime, *, dry_run: bool) -> tuple[int, int]:
-    old = AuditEvent.objects.filter(at__lt=_years_before(now, settings.RETENTION_AUDIT_YEARS))
+    old = AuditEvent.objects.filter(at__lt=years_ago(now, settings.RETENTION_AUDIT_YEARS))
     removable = old.exclude(action__in=STATISTICS_ACTIONS)
     personal = old.filter(action__in=STATISTICS_ACTIONS).filter(
         Q(borrower_code__isnull=False)
@@ -211,13 +209,6 @@ def _expire_audit_events(now: datetime, *, dry_run: bool) -> tuple[int, int]:
         ),
     )
     return removed, anonymised
-
-
-def _years_before(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - years, day=28)
 
 
 # --- outgoing mail ---------------------------------------------------------------

@@ -134,7 +134,7 @@ def extract(request):
     """The logged-in borrower: Hämta mina uppgifter, the register extract (GDPR art. 15),
     as on Mina uppgifter: staff by library, the number masked. Audited."""
     as_file = wants_file(request)
-    data = audited_extract(request.borrower, via="mina_sidor", as_file=as_file, masked=True)
+    data = audited_extract(request.borrower, via="mina_sidor", as_file=as_file, for_borrower=True)
     if as_file:
         return extract_file(data)
     return _render(request, "selfservice/extract.html", {"page": for_page(data)})

@@ -17,6 +17,7 @@ from privacy.extract import TABLES
 from selfservice import throttle
 from selfservice.models import LoginFailure
 from tests.factories import BorrowerFactory
+from tests.selfservice.conftest import PASSWORD, login, with_password
 from transfers.models import TransferRequest
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +221,13 @@ def test_dates_are_written_yyyy_mm_dd(client, mtm_staff, borrower):
     client.force_login(mtm_staff)
     account = client.get(extract_url(borrower), {"format": "json"}).json()["account"]
     assert account["last_login_in_legimus"] == f"{borrower.last_login:%Y-%m-%d}"
+
+
+def test_a_protected_identity_is_told_no_library(client, library_a, registrar):
+    protected = with_password(BorrowerFactory(library=library_a, email="skyddad@post.example"))
+    record(Action.VIEWED, actor=registrar, borrower=protected)
+    protected.protect(by=None)
+    login(client, email="skyddad@post.example", password=PASSWORD)
+    text = json.dumps(client.get(MINA, {"format": "json"}).json(), ensure_ascii=False)
+    assert "Bibliotek A" not in text
+    assert "Bibliotekspersonal" in text
