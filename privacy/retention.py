@@ -126,15 +126,22 @@ def _list_expired_accounts(today: date, *, dry_run: bool) -> int:
     due = due_for_listing(today)
     if dry_run:
         return len(due)
-    for borrower in due:
-        DeletionNotice.objects.update_or_create(
-            borrower=borrower,
-            defaults={
-                "valid_until": borrower.valid_until,
-                "listed_on": today,
-                "delete_on": _notice_day(borrower.valid_until, today),
-            },
-        )
+    DeletionNotice.objects.bulk_create(
+        [
+            DeletionNotice(
+                borrower=borrower,
+                valid_until=borrower.valid_until,
+                listed_on=today,
+                delete_on=_notice_day(borrower.valid_until, today),
+            )
+            for borrower in due
+        ],
+        batch_size=BATCH_SIZE,
+        # A void notice is gone already (_refresh_notices); this covers a concurrent run.
+        update_conflicts=True,
+        unique_fields=["borrower"],
+        update_fields=["valid_until", "listed_on", "delete_on"],
+    )
     return len(due)
 
 
