@@ -27,7 +27,7 @@ class ActorFilter(AutocompleteFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = [
         "at",
-        "action",
+        "what",
         "actor",
         "actor_role",
         "library",
@@ -57,6 +57,10 @@ class AuditEventAdmin(admin.ModelAdmin):
         "detail",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, event):
+        return event.description
 
     @admin.display(description=_("changed fields"))
     def field_names(self, event):

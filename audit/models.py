@@ -21,6 +21,11 @@ class Action(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("expiry reminder sent")
     LOGGED_IN = "logged_in", _("logged in")
     AUTHENTICATED = "authenticated", _("login checked")
+    EXTRACTED = "extracted", _("register extract made")
+
+
+#: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).
+RETENTION_RULE = "retention_rule"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -89,3 +94,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+    @property
+    def description(self) -> str:
+        """The action as people read it: *borttaget enligt gallringsregel* for a
+        deletion by the retention rule."""
+        if self.action == Action.DELETED and self.detail.get("reason") == RETENTION_RULE:
+            return str(_("deleted under the retention rule"))
+        return self.get_action_display()

@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from libraries.models import Library
+from privacy.admin import DeletionFilter, UnusedFilter, deletion_day
+from privacy.views import admin_extract_view, register_extract_action
 from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
@@ -323,6 +325,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "library_link",
         "id_kind",
         "validity_status",
+        "deletion_day",
     ]
     list_display_links = ["name"]
     list_filter = [
@@ -332,8 +335,10 @@ class BorrowerAdmin(admin.ModelAdmin):
         AgeFilter,
         ValidityFilter,
         "protected_identity",
+        DeletionFilter,
+        UnusedFilter,
     ]
-    list_select_related = ["library"]
+    list_select_related = ["library", "deletion_notice"]
     # The search is our own (get_search_results); a non-empty list shows the box.
     search_fields = ["email"]
     search_help_text = _(
@@ -348,6 +353,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     paginator = LargeTablePaginator
+    actions = [register_extract_action]
     readonly_fields = [
         "code",
         "created_at",
@@ -358,6 +364,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "password_status",
         "credentials_sent_at",
         "last_login",
+        "deletion_day",
     ]
 
     # --- lists ------------------------------------------------------------------------
@@ -389,6 +396,10 @@ class BorrowerAdmin(admin.ModelAdmin):
         if borrower.is_expired(today):
             return gettext("Expired %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
         return gettext("Valid until %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
+
+    @admin.display(description=_("to be deleted on"))
+    def deletion_day(self, borrower):
+        return deletion_day(borrower)
 
     @admin.display(description=_("password"))
     def password_status(self, borrower):
@@ -561,6 +572,13 @@ class BorrowerAdmin(admin.ModelAdmin):
         urls = super().get_urls()
         info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "<path:object_id>/registerutdrag/",
+                self.admin_site.admin_view(
+                    lambda request, object_id: admin_extract_view(self, request, object_id)
+                ),
+                name="{}_{}_extract".format(*info),
+            ),
             path(
                 "<path:object_id>/flytta/",
                 self.admin_site.admin_view(self.move_view),

@@ -176,7 +176,9 @@ class Borrower(models.Model):
     protected_identity = models.BooleanField(_("protected identity"), default=False)
     password = models.CharField(_("password"), max_length=128, default="", editable=False)
     credentials_sent_at = models.DateTimeField(_("login details sent"), null=True, blank=True)
-    last_login = models.DateTimeField(_("last login"), null=True, blank=True)
+    # Only the day, set by the login check API (selfservice/api.py): how long an
+    # account has gone unused (privacy/admin.py), and nothing about when or where.
+    last_login = models.DateField(_("last login in Legimus"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -362,14 +364,15 @@ class Borrower(models.Model):
             self.save(update_fields=["password", "updated_at"])
             record(Action.PASSWORD_SET, actor=by, borrower=self)
 
-    def delete_by_registrar(self, *, by) -> None:
+    def delete_by_registrar(self, *, by, **detail) -> None:
         """Radera kontot: the account and everything personal about it goes (reminders
         by cascade, mail to the borrower that is queued or kept); the audit log keeps
-        a DELETED event that names only the internal code."""
+        a DELETED event that names only the internal code. `by` is None and `detail`
+        names the reason when the retention rule deletes it (privacy/retention.py)."""
         from notifications.models import MailKind, OutgoingMail
 
         with transaction.atomic():
-            record(Action.DELETED, actor=by, borrower=self)
+            record(Action.DELETED, actor=by, borrower=self, **detail)
             OutgoingMail.objects.exclude(
                 kind__in=[MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME]
             ).alias(to_lower=Lower("to")).filter(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "selfservice",
     "applications",
+    "privacy",
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
@@ -211,6 +212,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+
+# Retention of personal data (privacy app, `manage.py apply_retention`, docs/privacy.md).
+# An account whose validity ended more than RETENTION_EXPIRED_MONTHS ago is deleted,
+# after its library's registrars (MTM for a protected identity) have seen it listed
+# for RETENTION_WARNING_DAYS days.
+RETENTION_EXPIRED_MONTHS = env.int("RETENTION_EXPIRED_MONTHS", default=24)
+RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
+# Audit events older than this go; a borrower's created/deleted events stay, anonymised.
+RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=5)
+# Outgoing mail rows: sent or cancelled ones after RETENTION_MAIL_DAYS, failed ones after
+# RETENTION_FAILED_MAIL_DAYS.
+RETENTION_MAIL_DAYS = env.int("RETENTION_MAIL_DAYS", default=90)
+RETENTION_FAILED_MAIL_DAYS = env.int("RETENTION_FAILED_MAIL_DAYS", default=365)
 
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)

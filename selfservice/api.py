@@ -141,7 +141,8 @@ def authenticate(request):
             throttle.clear(email, channel=throttle.Channel.API)
         _audit(token, check.outcome.value, email=email, borrower=check.borrower)
         if check.outcome is Outcome.OK:
-            Borrower.objects.filter(pk=check.borrower.pk).update(last_login=timezone.now())
+            # The day only (docs/privacy.md): enough to tell an account unused for a year.
+            Borrower.objects.filter(pk=check.borrower.pk).update(last_login=timezone.localdate())
     if check.outcome is not Outcome.OK:
         return JsonResponse({"ok": False, "reason": check.outcome.value})
     return JsonResponse({"ok": True, "borrower": borrower_payload(check.borrower)})

@@ -76,13 +76,9 @@ def check_login(email: str, password: str) -> LoginCheck:
 
 
 def note_login(borrower: Borrower, **detail) -> None:
-    """A successful login: the LOGGED_IN event and the last-login time."""
-    now = timezone.now()
-    with transaction.atomic():
-        # update(), not save(): only this column, and updated_at keeps meaning "edited".
-        Borrower.objects.filter(pk=borrower.pk).update(last_login=now)
-        borrower.last_login = now
-        record(Action.LOGGED_IN, borrower=borrower, **detail)
+    """A successful login on Mina sidor: the LOGGED_IN event. (Borrower.last_login is
+    the last login in Legimus: the login check API sets it.)"""
+    record(Action.LOGGED_IN, borrower=borrower, **detail)
 
 
 def change_password(borrower: Borrower, raw_password: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -46,6 +47,7 @@ PAGE_PARAMETER = "sida"
 class BorrowerList:
     title: str
     select: Callable  # (borrowers, registrar, today) -> QuerySet
+    related: tuple[str, ...] = ()  # read with each row of a page
 
 
 def _main(borrowers, registrar):
@@ -95,6 +97,12 @@ LISTS: dict[str, BorrowerList] = {
         gettext_lazy("Accounts that expire within 14 days"),
         lambda b, r, today: b.expiring_within(EXPIRY_NOTICE_DAYS, today),
     ),
+    # The retention rule's warning period (privacy/retention.py), with the day each goes.
+    "tas-bort": BorrowerList(
+        gettext_lazy("Expired accounts that will be deleted"),
+        lambda b, r, today: b.filter(deletion_notice__valid_until=F("valid_until")),
+        related=("deletion_notice",),
+    ),
 }
 
 
@@ -107,6 +115,10 @@ class IdsFirstPaginator(Paginator):
     the covering index of migration 0004 (an index-only scan), so a page of a large
     library reads 50 table rows instead of every borrower in scope (docs/performance.md).
     Still one count query and one page query."""
+
+    def __init__(self, *args, related=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related = related
 
     def page(self, number):
         number = self.validate_number(number)
@@ -123,14 +135,19 @@ class IdsFirstPaginator(Paginator):
             ids = self.object_list.order_by(*backwards).values("pk")[
                 self.count - top : self.count - bottom
             ]
-        rows = Borrower.objects.filter(pk__in=ids).select_related("library").order_by(*ORDERING)
+        rows = (
+            Borrower.objects.filter(pk__in=ids)
+            .select_related("library", *self.related)
+            .order_by(*ORDERING)
+        )
         return self._get_page(rows, number, self)
 
 
-def _page(request, queryset):
+def _page(request, queryset, related=()):
     """One page of borrowers sorted by last name: a count query and a page query."""
     queryset = queryset.order_by(*ORDERING)
-    return IdsFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+    paginator = IdsFirstPaginator(queryset, PAGE_SIZE, related=related)
+    return paginator.get_page(request.GET.get(PAGE_PARAMETER))
 
 
 @registrar_required
@@ -141,7 +158,7 @@ def borrower_list(request, list_name):
     if spec is None:
         raise Http404
     today = timezone.localdate()
-    page = _page(request, spec.select(borrowers_for(request), request.user, today))
+    page = _page(request, spec.select(borrowers_for(request), request.user, today), spec.related)
     record(
         Action.LISTED,
         actor=request.user,
@@ -165,6 +182,7 @@ def borrower_list(request, list_name):
             "staff": staff,
             "today": today,
             "page_query": "",
+            "deletion_column": list_name == "tas-bort",
         },
     )
 

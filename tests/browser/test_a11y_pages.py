@@ -298,6 +298,7 @@ CASES: list[Case] = [
          locked_out("lena")),
     Case("ms-details", L, url("selfservice:details"), ("selfservice:details",)),
     Case("ms-password", L, url("selfservice:change_password"), ("selfservice:change_password",)),
+    Case("ms-extract", L, url("selfservice:extract"), ("selfservice:extract",)),
     Case("ms-password--errors", L, url("selfservice:change_password"),
          ("selfservice:change_password",), press("Spara")),
     Case("ms-forgot", A, url("selfservice:forgot_password"), ("selfservice:forgot_password",)),

@@ -251,6 +251,7 @@ EXPECTED = {
     "selfservice:login": (ANY, with_(everyone(OK), **{BORROWER: per_method(REDIRECT, OK)})),
     "selfservice:logout": (POST_ONLY, everyone(MINA_SIDOR_LOGIN)),
     "selfservice:change_password": (ANY, mina_sidor()),
+    "selfservice:extract": (GET_ONLY, mina_sidor()),
     "selfservice:forgot_password": (ANY, everyone(OK)),
     "selfservice:forgot_password_sent": (GET_ONLY, everyone(OK)),
     "selfservice:reset_password": (ANY, everyone(OK)),
@@ -278,6 +279,7 @@ EXPECTED = {
     "admin:index": (GET_ONLY, admin(anonymous=ADMIN_LOGIN)),
     "admin:borrowers_borrower_changelist": (GET_ONLY, admin()),
     "admin:borrowers_borrower_change": (GET_ONLY, admin()),
+    "admin:borrowers_borrower_extract": (GET_ONLY, admin()),
     # The history is the borrower's audit log (a filtered changelist).
     "admin:borrowers_borrower_history": (GET_ONLY, admin(REDIRECT)),
     # MTM-personal has no delete right; superusers do.

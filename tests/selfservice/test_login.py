@@ -37,14 +37,14 @@ def test_borrower_logs_in_with_email_in_any_case(client, borrower):
     assert client.get(DETAILS).status_code == 200
 
 
-def test_login_is_audited_and_sets_last_login(client, borrower):
+def test_login_is_audited_and_is_not_a_login_in_legimus(client, borrower):
     login(client)
     event = AuditEvent.objects.get(action=Action.LOGGED_IN)
     assert event.borrower_code == borrower.code
     assert event.actor is None
     assert event.library == borrower.library
     borrower.refresh_from_db()
-    assert borrower.last_login is not None
+    assert borrower.last_login is None  # Senast inloggad i Legimus: the login check API
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, borrower):
