@@ -8,7 +8,6 @@ are POSTed and remembered in the session, so identity numbers never appear in
 URLs (SPEC §4), exactly as in *Sök användare*.
 """
 
-import secrets
 from urllib.parse import urlencode
 
 from django import forms
@@ -36,8 +35,9 @@ from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
 from .forms.admin import BorrowerAdminForm
+from .identity import MESSAGES
 from .models import AgreementText, Borrower, Service
-from .search import search_borrowers
+from .search import RememberedSearch, recall_search, remember_search, search_borrowers
 from .services import send_credentials
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
@@ -225,7 +225,8 @@ class ValidityFilter(admin.SimpleListFilter):
 
 # --- Searching without identity numbers in the URL -----------------------------------
 
-#: The changelist URL carries a random key; the search text stays in the session.
+#: The changelist URL carries a random key; the search stays in the session
+#: (borrowers.search.remember_search: codes only for an identity number).
 SEARCH_KEY_VAR = "sok"
 SEARCH_SESSION_KEY = "admin_borrower_searches"
 REMEMBERED_SEARCHES = 10
@@ -238,8 +239,12 @@ class BorrowerChangeList(ChangeList):
         return lookup_params
 
     def get_queryset(self, request, exclude_parameters=None):
-        self.query = remembered_search(request)
-        return super().get_queryset(request, exclude_parameters)
+        remembered = remembered_search(request)
+        self.query = remembered.text if remembered else ""
+        queryset = super().get_queryset(request, exclude_parameters)
+        if remembered is not None and remembered.codes is not None:
+            queryset = queryset.filter(code__in=remembered.codes)
+        return queryset
 
     @property
     def search_action(self) -> str:
@@ -247,9 +252,8 @@ class BorrowerChangeList(ChangeList):
         return self.get_query_string(remove=[SEARCH_KEY_VAR])
 
 
-def remembered_search(request) -> str:
-    key = request.GET.get(SEARCH_KEY_VAR, "")
-    return request.session.get(SEARCH_SESSION_KEY, {}).get(key, "") if key else ""
+def remembered_search(request) -> RememberedSearch | None:
+    return recall_search(request.session, SEARCH_SESSION_KEY, request.GET.get(SEARCH_KEY_VAR, ""))
 
 
 # --- Borrowers ----------------------------------------------------------------------
@@ -413,7 +417,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if (request.method == "POST" and "_search" in request.POST) or SEARCH_VAR in request.GET:
             return self._start_search(request)
-        if SEARCH_KEY_VAR in request.GET and not remembered_search(request):
+        if SEARCH_KEY_VAR in request.GET and remembered_search(request) is None:
             messages.info(request, gettext("The search has expired. Search again."))
             return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         return super().changelist_view(request, extra_context)
@@ -436,10 +440,11 @@ class BorrowerAdmin(admin.ModelAdmin):
             by="identity_number" if found.identity else "text",
             via="admin",
         )
-        key = secrets.token_urlsafe(9)
-        searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
-        searches[key] = text
-        request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-REMEMBERED_SEARCHES:])
+        if found.hint:
+            messages.info(request, gettext(MESSAGES[found.hint]))
+        key = remember_search(
+            request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
+        )
         return self._redirect_with(request, add={SEARCH_KEY_VAR: key})
 
     def _redirect_with(self, request, *, add=None, remove=()):

@@ -12,27 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField, check_guardian_birth_date, email_taken_error
-from borrowers.identity import (
-    MESSAGES,
-    Identity,
-    IdentityError,
-    Kind,
-    parse_lma_number,
-    parse_personal_number,
-)
+from borrowers.identity import MESSAGES, Identity, IdentityError, Kind, parse_any_identifier
 from borrowers.models import Borrower, IdKind, Service, one_year_from
 from registry.forms import ModelForm
-
-
-def parse_any_identifier(text: str, *, today) -> Identity:
-    """A personnummer or samordningsnummer, else an LMA number (with or without dash)."""
-    try:
-        return parse_personal_number(text, today=today)
-    except IdentityError as error:
-        # An LMA number's shape, or the card's slash part: the LMA rules explain best.
-        if error.code != "looks_like_lma" and "/" not in text:
-            raise
-    return parse_lma_number(text)
 
 
 class BorrowerAdminForm(ModelForm):
