@@ -38,7 +38,7 @@ from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
 from .models import AgreementText, Borrower, Service
 from .search import RememberedSearch, recall_search, remember_search, search_borrowers
-from .services import send_credentials
+from .services import register_borrower
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
 EXPIRING_DAYS = 14
@@ -499,11 +499,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         by = request.user
         if not change:
-            now = timezone.now()
-            obj.created_at = obj.agreement_accepted_at = now
-            obj.created_by = obj.agreement_accepted_by = by
-            obj.save()
-            record(Action.CREATED, actor=by, borrower=obj, via="admin")
+            self._register(request, obj, form)
             return
         changed = changed_fields(obj, form)
         if "protected_identity" in changed and obj.protected_identity:
@@ -522,10 +518,34 @@ class BorrowerAdmin(admin.ModelAdmin):
         if changed:
             record(Action.UPDATED, actor=by, borrower=obj, fields=changed, via="admin")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change and form.cleaned_data.get("send_credentials"):
-            send_credentials(form.instance, by=request.user)
+    def _register(self, request, obj, form):
+        """Lägg till: the registrar's registration workflow (agreement, CREATED event,
+        login details mail), then `obj` becomes the saved borrower for the admin."""
+        data = form.cleaned_data
+        registered = register_borrower(
+            by=request.user,
+            identity=data["number"],
+            email=data["email"],
+            valid_until=data.get("valid_until"),
+            services=list(data.get("services") or []),
+            library=data.get("library"),
+            first_name=data.get("first_name", "").strip(),
+            last_name=data.get("last_name", "").strip(),
+            guardian_birth_date=data.get("guardian_birth_date"),
+            guardian_name=data.get("guardian_name", "").strip(),
+            minor=data["registered_as_minor"],
+            protected=bool(data.get("protected_identity")),
+            send_credentials=bool(data.get("send_credentials")),
+            via="admin",
+        )
+        obj.pk = registered.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The rules answer MTM as MTM (a protected identity's address is just taken).
+        return type(form.__name__, (form,), {"staff": request.user})
 
     # Django's own admin log (LogEntry) would keep the borrower's name after the
     # account is deleted; our audit log records every change instead, and the

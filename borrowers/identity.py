@@ -26,6 +26,19 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+#: Adult from the 18th birthday (SPEC §2): the borrower's forms, the guardian's age,
+#: the Visa lists and the login check all count with this.
+ADULT_AGE = 18
+
+
+def years_ago(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class Kind(enum.StrEnum):
     PERSONNUMMER = "personnummer"
     SAMORDNINGSNUMMER = "samordningsnummer"
@@ -153,8 +166,10 @@ class Identity:
         return max(years, 0)
 
     def is_adult_on(self, day: date) -> bool | None:
-        age = self.age_on(day)
-        return None if age is None else age >= 18
+        # The latest possible birth date decides: adult only when surely adult.
+        if self.birth_date is None:
+            return None
+        return self.birth_date <= years_ago(day, ADULT_AGE)
 
 
 # --- writing ------------------------------------------------------------------

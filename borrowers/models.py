@@ -12,26 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 
-from .identity import Identity, Kind, from_stored
-
-ADULT_AGE = 18
-#: The longest validity a samordningsnummer account may get at a time (SPEC §2).
-SAMORDNINGSNUMMER_MAX_VALIDITY = timedelta(days=366)
-
-
-def years_ago(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def one_year_from(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
 
 
 class Service(models.Model):
@@ -264,9 +245,11 @@ class Borrower(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def is_adult(self, today: date) -> bool:
+        """The one adult rule for a stored account (lists, Mina sidor, the login check):
+        an LMA holder as registered, anyone else by the number (Identity.is_adult_on)."""
         if self.id_kind == IdKind.LMA:
             return not self.registered_as_minor
-        return self.birth_date <= years_ago(today, ADULT_AGE)
+        return self.identity.is_adult_on(today)
 
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and self.valid_until < today

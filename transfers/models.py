@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from borrowers.models import Borrower
+from borrowers.rules import check_borrower_email, email_taken_error
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 
@@ -333,8 +334,8 @@ class TransferRequest(models.Model):
         old_email = borrower.email
         email = email.strip()
         email_changed = email != old_email
-        if email_changed and email_taken(email, by=borrower):
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken")
+        if email_changed:
+            _check_email(email, by=by, borrower=borrower)
 
         from_library = borrower.library
         try:
@@ -342,7 +343,8 @@ class TransferRequest(models.Model):
                 _move(borrower, to_library=to_library, email=email)
         except IntegrityError:
             # borrower_email_ci_unique: someone took the address a moment ago.
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken") from None
+            _check_email(email, by=by, borrower=borrower)
+            raise TransferRefused({"email": [email_taken_error()]}, code="email_taken") from None
         transfer = cls._record_move(
             borrower,
             from_library=from_library,
@@ -434,20 +436,12 @@ def _move(borrower: Borrower, *, to_library, email: str | None = None) -> None:
         setattr(borrower, name, value)
 
 
-def email_taken(email: str, *, by: Borrower | None = None) -> bool:
-    """Another borrower's login already (case-insensitive, like the unique index)."""
-    others = Borrower.objects.with_email(email)
-    if by is not None:
-        others = others.exclude(pk=by.pk)
-    return others.exists()
-
-
-def email_taken_message():
-    # The same words whoever has the address, a protected identity included (SPEC §2).
-    return _(
-        "Another account already uses this e-mail address. Enter another address, "
-        "or contact MTM if you need help."
-    )
+def _check_email(email: str, *, by, borrower: Borrower) -> None:
+    """The borrower e-mail rule (borrowers.rules), as a refusal of the transfer."""
+    try:
+        check_borrower_email(email, staff=by, exclude_pk=borrower.pk)
+    except ValidationError as error:
+        raise TransferRefused({"email": error.error_list}, code="email_taken") from None
 
 
 def _already_pending():
