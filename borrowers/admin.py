@@ -571,11 +571,11 @@ class BorrowerAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         # The registrar's Radera kontot: DELETED in the audit log, queued mail gone.
-        obj.delete_by_registrar(by=request.user)
+        obj.delete_account(by=request.user)
 
     def delete_queryset(self, request, queryset):
         for borrower in queryset:
-            borrower.delete_by_registrar(by=request.user)
+            borrower.delete_account(by=request.user)
 
     # --- moving to another library -------------------------------------------------------
 

@@ -270,6 +270,13 @@ class Borrower(models.Model):
         "library": None,
     }
 
+    def clear_place(self) -> None:
+        """What a protected identity keeps (SPEC §2): identifier, e-mail, validity and
+        services; names, guardian data and library go (PLACE_FIELDS). Unsaved."""
+        for name, empty in self.PLACE_FIELDS.items():
+            setattr(self, name, empty)
+        self.protected_identity = True
+
     def protect(self, *, by) -> list[str]:
         """Make this a protected identity: names, guardian data and library go, so
         every registrar loses sight of the account at once (visible_to), and any
@@ -281,9 +288,7 @@ class Borrower(models.Model):
             locked = Borrower.objects.select_for_update().filter(pk=self.pk)
             stored = locked.values(*columns.values()).first() or {}
             cleared = [name for name, column in columns.items() if stored.get(column)]
-            for name, empty in self.PLACE_FIELDS.items():
-                setattr(self, name, empty)
-            self.protected_identity = True
+            self.clear_place()
             self.save()
             _cancel_pending_transfers(self, by=by, reason="protected")
             fields = [*cleared, "protected_identity"]
@@ -345,10 +350,11 @@ class Borrower(models.Model):
             self.save(update_fields=["password", "updated_at"])
             record(Action.PASSWORD_SET, actor=by, borrower=self)
 
-    def delete_by_registrar(self, *, by) -> None:
-        """Radera kontot: the account and everything personal about it goes (reminders
-        by cascade, mail to the borrower that is queued or kept); the audit log keeps
-        a DELETED event that names only the internal code."""
+    def delete_account(self, *, by) -> None:
+        """Radera kontot (a registrar) or Ta bort (MTM's admin): the account and
+        everything personal about it goes (reminders by cascade, mail to the borrower
+        that is queued or kept); the audit log keeps a DELETED event that names only
+        the internal code."""
         from notifications.models import MailKind, OutgoingMail
 
         with transaction.atomic():
@@ -359,6 +365,10 @@ class Borrower(models.Model):
                 Q(to_lower=self.email.lower()) | Q(context__borrower=self.pk)
             ).delete()
             self.delete()
+
+    # The first wave's name, for branches written against it; delete_account says
+    # who may call it (registrars and MTM alike).
+    delete_by_registrar = delete_account
 
 
 class ExpiryReminder(models.Model):

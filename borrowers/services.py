@@ -62,18 +62,21 @@ def register_borrower(
         email=email,
         valid_until=valid_until,
         registered_as_minor=minor,
-        protected_identity=protected,
         agreement_accepted_at=now,
+        agreement_accepted_by=by,
         created_at=now,
+        created_by=by,
+        library=library,
+        first_name=first_name,
+        last_name=last_name,
+        guardian_birth_date=guardian_birth_date if minor else None,
+        guardian_name=guardian_name if minor else "",
     )
-    if not protected:
-        borrower.library = library
-        borrower.first_name = first_name
-        borrower.last_name = last_name
-        borrower.guardian_birth_date = guardian_birth_date if minor else None
-        borrower.guardian_name = guardian_name if minor else ""
-        borrower.agreement_accepted_by = by
-        borrower.created_by = by
+    if protected:
+        borrower.clear_place()
+        if getattr(by, "library_id", None) is not None:
+            # A registrar's account would place the borrower at their library.
+            borrower.agreement_accepted_by = borrower.created_by = None
     try:
         # A savepoint: the caller's transaction stays usable after a refused row.
         with transaction.atomic():

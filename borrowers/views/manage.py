@@ -309,7 +309,7 @@ def delete(request, code):
     borrower = get_borrower(request, code)
     if request.method == "POST":
         name = borrower.full_name or borrower.email
-        borrower.delete_by_registrar(by=request.user)
+        borrower.delete_account(by=request.user)
         messages.success(request, _("The account of %(name)s has been deleted.") % {"name": name})
         return redirect("libraries:my_library")
     return render(request, "borrowers/delete.html", {"borrower": borrower})

@@ -428,3 +428,42 @@ def test_adult_from_the_18th_birthday_at_every_door(
         "model": adult,
         "login-check-api": adult,
     }
+
+
+# --- a protected identity stores and shows only its number, e-mail, validity, groups ---------
+
+
+def test_a_protected_identity_keeps_no_place_whichever_door_made_it(
+    registrar_client, registrar, client, mtm_staff, library_a
+):
+    registrar_client.post(
+        reverse("borrowers:create_adult"),
+        valid_data("adult", email="via-registrar@post.example", protected_identity="on"),
+    )
+    client.force_login(mtm_staff)
+    client.post(
+        reverse("admin:borrowers_borrower_add"),
+        admin_data(
+            number="19900101-2385",
+            email="via-admin-add@post.example",
+            library=library_a.pk,
+            protected_identity="on",
+        ),
+    )
+    changed = BorrowerFactory(library=library_a, email="via-admin-change@post.example")
+    client.post(
+        reverse("admin:borrowers_borrower_change", args=[changed.pk]),
+        admin_data(changed, protected_identity="on"),
+    )
+    doors = ["via-registrar", "via-admin-add", "via-admin-change"]
+    borrowers = {door: Borrower.objects.get(email=f"{door}@post.example") for door in doors}
+    nothing = {"stored": dict(Borrower.PLACE_FIELDS), "shown": "Skyddad identitet"}
+    answers = {
+        door: {
+            "stored": {name: getattr(b, name) for name in Borrower.PLACE_FIELDS},
+            "shown": str(b),
+        }
+        for door, b in borrowers.items()
+    }
+    assert answers == dict.fromkeys(doors, nothing)
+    assert not Borrower.objects.visible_to(registrar).filter(protected_identity=True).exists()
