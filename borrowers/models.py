@@ -60,7 +60,11 @@ class BorrowerQuerySet(models.QuerySet):
         # branches; protected identities have no library and are excluded twice over.
         if not getattr(staff, "is_registrar", False):
             return self.none()
-        return self.filter(library__in=staff.library.with_branches(), protected_identity=False)
+        return self.with_library().filter(library__in=staff.library.with_branches())
+
+    def with_library(self) -> "BorrowerQuerySet":
+        """Borrowers who belong to a library: everyone but protected identities."""
+        return self.filter(protected_identity=False, library__isnull=False)
 
     def at_main_library(self, library) -> "BorrowerQuerySet":
         return self.filter(library_id=library.main_library.pk)
@@ -239,6 +243,12 @@ class Borrower(models.Model):
     @property
     def masked_identifier(self) -> str:
         return self.identity.masked()
+
+    @property
+    def has_library(self) -> bool:
+        """Belongs to a library (with_library): a protected identity has none, and
+        contacts MTM instead; only such borrowers can move."""
+        return not self.protected_identity and self.library_id is not None
 
     @property
     def full_name(self) -> str:

@@ -1,8 +1,8 @@
 from django import forms
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.rules import check_borrower_email
+from libraries.models import Library
 from registry.forms import Form
 
 
@@ -67,11 +67,7 @@ class PullForm(Form):
         super().__init__(*args, **kwargs)
         self.staff, self.borrower = staff, borrower
         # SECURITY: the queryset is the validation: only the registrar's own active libraries.
-        libraries = (
-            staff.library.with_branches()
-            .active()
-            .order_by(F("parent_id").asc(nulls_first=True), "name")
-        )
+        libraries = Library.objects.choosable_by(staff)
         self.main_library = staff.library.main_library
         self.fields["library"].queryset = libraries
         self.fields["library"].initial = self.main_library.pk

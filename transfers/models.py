@@ -23,6 +23,7 @@ from audit.log import record
 from audit.models import Action
 from borrowers.models import Borrower
 from borrowers.rules import check_borrower_email, email_taken_error
+from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 
@@ -45,15 +46,27 @@ class TransferRequestQuerySet(models.QuerySet):
     def pending(self) -> "TransferRequestQuerySet":
         return self.filter(status=Status.PENDING)
 
-    def incoming_for(self, staff) -> "TransferRequestQuerySet":
-        """Pending requests to the staff member's main library or one of its branches."""
+    def addressed_to(self, staff) -> "TransferRequestQuerySet":
+        """Requests to the staff member's main library or one of its branches, whatever
+        their status: a late second decision must find its request to be told that it
+        was already handled."""
         # SECURITY: the receiving library's only door to a borrower that is not (yet)
         # theirs. Protected identities are excluded even if one got a request somehow.
         if not getattr(staff, "is_registrar", False):
             return self.none()
-        return self.pending().filter(
+        return self.filter(
             to_library__in=staff.library.with_branches(), borrower__protected_identity=False
         )
+
+    def sent_from(self, staff) -> "TransferRequestQuerySet":
+        """Requests made from the staff member's libraries, whatever their status."""
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.filter(from_library__in=staff.library.with_branches())
+
+    def incoming_for(self, staff) -> "TransferRequestQuerySet":
+        """Pending requests to the staff member's main library or one of its branches."""
+        return self.addressed_to(staff).pending()
 
     def outgoing_for(self, staff) -> "TransferRequestQuerySet":
         """Pending requests for borrowers the staff member's library has now."""
@@ -186,7 +199,7 @@ class TransferRequest(models.Model):
         including a request that another one beat by a moment.
         """
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         if not to_library.active:
             raise TransferRefused(
@@ -314,11 +327,11 @@ class TransferRequest(models.Model):
         if not consent:
             raise TransferRefused(_consent_missing(), code="consent")
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         own = by.library.with_branches()
         # SECURITY: only into the registrar's own libraries, only from someone else's.
-        if not own.active().filter(pk=to_library.pk).exists():
+        if not Library.objects.choosable_by(by).filter(pk=to_library.pk).exists():
             raise TransferRefused(
                 _("You can only move a borrower to your own library."), code="not_own"
             )
@@ -365,7 +378,7 @@ class TransferRequest(models.Model):
         """MTM moves a borrower to any active library at once (the handbook's
         "contact MTM" cases), recorded like a pull; a pending request is withdrawn."""
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         if borrower.library_id == to_library.pk:
             raise TransferRefused(

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
 )
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
@@ -22,6 +21,7 @@ from borrowers.rules import (
     check_valid_until,
     lma_to_personnummer_error,
 )
+from libraries.models import Library
 from registry.forms import Form
 
 #: MTM's rule for passwords a registrar sets (SPEC §2).
@@ -77,9 +77,7 @@ class BorrowerEditForm(Form):
         fields = {}
         # SECURITY: the choices are the registrar's own main library and its
         # branches; the queryset is the server-side validation.
-        libraries = self.registrar.library.with_branches().filter(
-            Q(active=True) | Q(pk=borrower.library_id)
-        )
+        libraries = Library.objects.choosable_by(self.registrar, keep=borrower.library_id)
         if len(libraries) > 1:
             fields["library"] = forms.ModelChoiceField(
                 queryset=libraries,

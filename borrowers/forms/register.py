@@ -9,7 +9,6 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,6 +25,7 @@ from borrowers.rules import (
     check_guardian_birth_date,
     check_valid_until,
 )
+from libraries.models import Library
 from registry.forms import Form
 
 #: MTM's rule for borrower passwords (SPEC §2 Passwords).
@@ -161,14 +161,8 @@ class RegisterBorrowerForm(Form):
     # --- building -----------------------------------------------------------
 
     def _library_queryset(self):
-        # SECURITY: the registrar's main library and its branches. Closed branches
-        # get no new borrowers.
-        main = self.registrar.library.main_library
-        return (
-            main.with_branches()
-            .exclude(parent__isnull=False, active=False)
-            .order_by(F("parent").asc(nulls_first=True), "name")
-        )
+        # SECURITY: the registrar's main library and its open branches.
+        return Library.objects.choosable_by(self.registrar)
 
     def _libraries(self) -> list:
         if not hasattr(self, "_library_list"):
