@@ -467,3 +467,28 @@ def test_a_protected_identity_keeps_no_place_whichever_door_made_it(
     }
     assert answers == dict.fromkeys(doors, nothing)
     assert not Borrower.objects.visible_to(registrar).filter(protected_identity=True).exists()
+
+
+# --- one account per person --------------------------------------------------------------------
+
+
+def test_a_number_that_has_an_account_is_refused_at_every_door_that_changes_one(
+    registrar, mtm_staff, library_a, number_doors
+):
+    lma = BorrowerFactory(library=library_a, lma=True, identifier="99000011")
+    BorrowerFactory(library=library_a, lma=True, identifier="99000012")
+    BorrowerFactory(protected=True, lma=True, identifier="99000013")
+    taken = (
+        "taken",
+        "Ett annat låntagarkonto har redan det här numret. En person har bara ett konto i hela "
+        "landet. Kontakta MTM om du behöver hjälp.",
+    )
+    assert {door: answer(lma, "99-000012") for door, answer in number_doors.items()} == {
+        "edit": taken,
+        "admin-change": taken,
+    }
+    # A protected identity's number: registrars learn only to contact MTM.
+    assert {door: answer(lma, "99-000013") for door, answer in number_doors.items()} == {
+        "edit": ("contact_mtm", CONTACT_MTM),
+        "admin-change": taken,
+    }
