@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
-from borrowers.identity import Identity
+from borrowers.identity import Identity, Kind
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
     CONTACT_MTM,
@@ -247,9 +247,11 @@ class RegisterBorrowerForm(Form):
     def clean(self):
         data = super().clean()
         identity = data.get("identifier")
-        if identity is not None and "valid_until" not in self.errors:
+        # Without a valid number the form's family still tells a date in the past.
+        kind = identity.kind if identity else (Kind.LMA if self.lma else Kind.PERSONNUMMER)
+        if "valid_until" not in self.errors:
             try:
-                check_valid_until(identity.kind, data.get("valid_until"), today=self.today)
+                check_valid_until(kind, data.get("valid_until"), today=self.today)
             except forms.ValidationError as error:
                 self.add_error("valid_until", error)
         return data
