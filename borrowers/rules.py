@@ -1,10 +1,11 @@
 """The borrower rules of SPEC §2, each in one place.
 
 Every door calls these functions: the registrar's create and edit forms, the
-pull page and its workflow, MTM's admin (add, change, move), Mina sidor and the
-login check API (borrowers.models.Borrower.is_adult, is_expired). Each raises a
+pull page and its workflow, MTM's admin (add and change). Each raises a
 ValidationError with a code; the README's "Where the rules live" lists them with
-the tests that prove them. Identity numbers themselves are read in identity.py.
+the tests that prove them. Identity numbers are read in identity.py; the rules
+of a stored account (adult, expired, has a library) are Borrower's methods,
+which the lists, Mina sidor, the login check API and the moves use.
 """
 
 from datetime import date
@@ -19,6 +20,9 @@ from .models import Borrower, IdKind
 #: identity. SECURITY: the same words whatever the reason, so that no registrar
 #: learns more than that the person cannot be registered (SPEC §2).
 CONTACT_MTM = _("The person cannot be registered here. Contact MTM: 08-580 02 710, info@mtm.se.")
+
+#: Also the LMA date fields' own "required" message, so that both say the same.
+LMA_VALIDITY_REQUIRED = _("Enter the expiry date on the LMA card.")
 
 
 # --- validity -------------------------------------------------------------------------
@@ -84,9 +88,6 @@ def check_valid_until(
             code="too_far",
             params={"latest": f"{latest:%Y-%m-%d}"},
         )
-
-
-LMA_VALIDITY_REQUIRED = _("Enter the expiry date on the LMA card.")
 
 
 # --- the guardian --------------------------------------------------------------------
