@@ -8,7 +8,6 @@ are POSTed and remembered in the session, so identity numbers never appear in
 URLs (SPEC §4), exactly as in *Sök användare*.
 """
 
-import secrets
 from urllib.parse import urlencode
 
 from django import forms
@@ -38,9 +37,10 @@ from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRequest
 
 from .forms.admin import BorrowerAdminForm
+from .identity import MESSAGES
 from .models import AgreementText, Borrower, Service
-from .search import search_borrowers
-from .services import send_credentials
+from .search import RememberedSearch, recall_search, remember_search, search_borrowers
+from .services import register_borrower
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
 EXPIRING_DAYS = 14
@@ -227,7 +227,8 @@ class ValidityFilter(admin.SimpleListFilter):
 
 # --- Searching without identity numbers in the URL -----------------------------------
 
-#: The changelist URL carries a random key; the search text stays in the session.
+#: The changelist URL carries a random key; the search stays in the session
+#: (borrowers.search.remember_search: codes only for an identity number).
 SEARCH_KEY_VAR = "sok"
 SEARCH_SESSION_KEY = "admin_borrower_searches"
 REMEMBERED_SEARCHES = 10
@@ -240,8 +241,12 @@ class BorrowerChangeList(ChangeList):
         return lookup_params
 
     def get_queryset(self, request, exclude_parameters=None):
-        self.query = remembered_search(request)
-        return super().get_queryset(request, exclude_parameters)
+        remembered = remembered_search(request)
+        self.query = remembered.text if remembered else ""
+        queryset = super().get_queryset(request, exclude_parameters)
+        if remembered is not None and remembered.codes is not None:
+            queryset = queryset.filter(code__in=remembered.codes)
+        return queryset
 
     @property
     def search_action(self) -> str:
@@ -249,9 +254,8 @@ class BorrowerChangeList(ChangeList):
         return self.get_query_string(remove=[SEARCH_KEY_VAR])
 
 
-def remembered_search(request) -> str:
-    key = request.GET.get(SEARCH_KEY_VAR, "")
-    return request.session.get(SEARCH_SESSION_KEY, {}).get(key, "") if key else ""
+def remembered_search(request) -> RememberedSearch | None:
+    return recall_search(request.session, SEARCH_SESSION_KEY, request.GET.get(SEARCH_KEY_VAR, ""))
 
 
 # --- Borrowers ----------------------------------------------------------------------
@@ -424,7 +428,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if (request.method == "POST" and "_search" in request.POST) or SEARCH_VAR in request.GET:
             return self._start_search(request)
-        if SEARCH_KEY_VAR in request.GET and not remembered_search(request):
+        if SEARCH_KEY_VAR in request.GET and remembered_search(request) is None:
             messages.info(request, gettext("The search has expired. Search again."))
             return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         return super().changelist_view(request, extra_context)
@@ -447,10 +451,11 @@ class BorrowerAdmin(admin.ModelAdmin):
             by="identity_number" if found.identity else "text",
             via="admin",
         )
-        key = secrets.token_urlsafe(9)
-        searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
-        searches[key] = text
-        request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-REMEMBERED_SEARCHES:])
+        if found.hint:
+            messages.info(request, gettext(MESSAGES[found.hint]))
+        key = remember_search(
+            request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
+        )
         return self._redirect_with(request, add={SEARCH_KEY_VAR: key})
 
     def _redirect_with(self, request, *, add=None, remove=()):
@@ -505,11 +510,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         by = request.user
         if not change:
-            now = timezone.now()
-            obj.created_at = obj.agreement_accepted_at = now
-            obj.created_by = obj.agreement_accepted_by = by
-            obj.save()
-            record(Action.CREATED, actor=by, borrower=obj, via="admin")
+            self._register(request, obj, form)
             return
         changed = changed_fields(obj, form)
         if "protected_identity" in changed and obj.protected_identity:
@@ -528,10 +529,34 @@ class BorrowerAdmin(admin.ModelAdmin):
         if changed:
             record(Action.UPDATED, actor=by, borrower=obj, fields=changed, via="admin")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change and form.cleaned_data.get("send_credentials"):
-            send_credentials(form.instance, by=request.user)
+    def _register(self, request, obj, form):
+        """Lägg till: the registrar's registration workflow (agreement, CREATED event,
+        login details mail), then `obj` becomes the saved borrower for the admin."""
+        data = form.cleaned_data
+        registered = register_borrower(
+            by=request.user,
+            identity=data["number"],
+            email=data["email"],
+            valid_until=data.get("valid_until"),
+            services=list(data.get("services") or []),
+            library=data.get("library"),
+            first_name=data.get("first_name", "").strip(),
+            last_name=data.get("last_name", "").strip(),
+            guardian_birth_date=data.get("guardian_birth_date"),
+            guardian_name=data.get("guardian_name", "").strip(),
+            minor=data["registered_as_minor"],
+            protected=bool(data.get("protected_identity")),
+            send_credentials=bool(data.get("send_credentials")),
+            via="admin",
+        )
+        obj.pk = registered.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The rules answer MTM as MTM (a protected identity's address is just taken).
+        return type(form.__name__, (form,), {"staff": request.user})
 
     # Django's own admin log (LogEntry) would keep the borrower's name after the
     # account is deleted; our audit log records every change instead, and the
@@ -557,11 +582,11 @@ class BorrowerAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         # The registrar's Radera kontot: DELETED in the audit log, queued mail gone.
-        obj.delete_by_registrar(by=request.user)
+        obj.delete_account(by=request.user)
 
     def delete_queryset(self, request, queryset):
         for borrower in queryset:
-            borrower.delete_by_registrar(by=request.user)
+            borrower.delete_account(by=request.user)
 
     # --- moving to another library -------------------------------------------------------
 

@@ -26,6 +26,19 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+#: Adult from the 18th birthday (SPEC §2): the borrower's forms, the guardian's age,
+#: the Visa lists and the login check all count with this.
+ADULT_AGE = 18
+
+
+def years_ago(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class Kind(enum.StrEnum):
     PERSONNUMMER = "personnummer"
     SAMORDNINGSNUMMER = "samordningsnummer"
@@ -58,6 +71,22 @@ MESSAGES: dict[str, str] = {
     ),
     "future": gettext_noop(
         "Check the date of birth: the number gives a birth date later than today."
+    ),
+    "century": gettext_noop(
+        "Check the first two digits: a 12-digit number begins with the century of birth, "
+        "18, 19 or 20."
+    ),
+    "plus_this_year": gettext_noop(
+        "Check the sign before the last four digits: with a - the number gives a birth date "
+        "later than today. Someone who turns 100 this year, or is older, is written with a + "
+        "instead, for example YYMMDD+NNNN."
+    ),
+    "serial": gettext_noop(
+        "Check the last four digits: the three digits before the last one are never 000."
+    ),
+    "birth_date_only": gettext_noop(
+        "This is only a date of birth. A full personal identity number also needs the last "
+        "four digits, for example YYYYMMDD-NNNN. An LMA number is written XX-XXXXXX."
     ),
     "checksum": gettext_noop(
         "Check the last four digits: the personal identity number or coordination number "
@@ -137,14 +166,22 @@ class Identity:
         return max(years, 0)
 
     def is_adult_on(self, day: date) -> bool | None:
-        age = self.age_on(day)
-        return None if age is None else age >= 18
+        # The latest possible birth date decides: adult only when surely adult.
+        if self.birth_date is None:
+            return None
+        return self.birth_date <= years_ago(day, ADULT_AGE)
 
 
 # --- writing ------------------------------------------------------------------
 
-# Word processors and phones turn a typed hyphen into one of these.
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+# Word processors and phones turn a typed hyphen into one of these, and an
+# East Asian input method or a font's lookalike a slash into one of the others.
+_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\uff0d", "-"),
+        **dict.fromkeys("\uff0f\u2215\u2044", "/"),
+    }
+)
 
 _LMA_SHAPE = re.compile(r"[0-9]{2}-?[0-9]{6}(/.*)?", re.ASCII | re.DOTALL)
 _PERSONAL_CHARACTERS = re.compile(r"[0-9+-]+", re.ASCII)
@@ -153,11 +190,16 @@ _PERSONAL_SHAPE = re.compile(
 )
 _LMA_CHARACTERS = re.compile(r"[0-9-]+", re.ASCII)
 _LMA_DIGITS = re.compile(r"(?P<head>[0-9]{2})-?(?P<tail>[0-9]{6})", re.ASCII)
+# What only an attempt at an LMA number looks like: the dash after the first two
+# characters (a personnummer never has one there), or seven bare digits.
+_LMA_ATTEMPT = re.compile(r"[^-+]{2}-.*|[0-9]{7}", re.ASCII | re.DOTALL)
+#: The centuries of birth a 12-digit number may begin with.
+CENTURIES = (18, 19, 20)
 
 
 def _compact(text: str) -> str:
     # Numbers are copied from documents with spaces in arbitrary places.
-    return "".join(text.split()).translate(_DASHES)
+    return "".join(text.split()).translate(_LOOKALIKES)
 
 
 # --- dates ---------------------------------------------------------------------
@@ -207,27 +249,16 @@ def _birth_fields(month_field: int, day_field: int) -> _BirthFields:
     return _BirthFields(kind, month, day)
 
 
-def _birthday_reached(born: tuple[int, int, int], years: int, day: date) -> bool:
-    # Tuple comparison avoids constructing 29 February in a common year.
-    year, month, dom = born
-    return (year + years, month, dom) <= (day.year, day.month, day.day)
+def _infer_year(two_digits: int, *, centenarian: bool, today: date) -> int:
+    """The century of a 10-digit number, by the YEAR someone turns 100.
 
-
-def _infer_year(two_digits: int, fields: _BirthFields, centenarian: bool, today: date) -> int:
-    """The most recent year ending in `two_digits` that fits the separator.
-
-    `-` (or none) means under 100 today, so the most recent century whose birth
-    date is not after today; `+` means 100 or more today. For an unknown month
-    or day the earliest possible date decides, because the person may have been
-    born on it: otherwise a number of someone born this year would be pushed a
-    century back (and one with `+` two centuries).
+    Skatteverket writes `+` from the year a person turns 100 (folkbokföringslagen
+    18 §), not from the birthday: `+` means 100 or older this year, `-` (or no
+    sign) 0-99 this year. So the year is the most recent one ending in
+    `two_digits` that is at most this year, minus 100 for `+`.
     """
-    years = 100 if centenarian else 0
-    newest = today.year - years
-    year = newest - (newest - two_digits) % 100
-    if not _birthday_reached((year, *fields.earliest()), years, today):
-        year -= 100
-    return year
+    newest = today.year - (100 if centenarian else 0)
+    return newest - (newest - two_digits) % 100
 
 
 # --- parsing -------------------------------------------------------------------
@@ -242,6 +273,8 @@ def parse_personal_number(text: str, *, today: date) -> Identity:
     compact = _compact(text)
     if not compact:
         raise IdentityError("empty")
+    if _is_birth_date(compact, today=today):
+        raise IdentityError("birth_date_only")
     if _LMA_SHAPE.fullmatch(compact):
         raise IdentityError("looks_like_lma")
     if not _PERSONAL_CHARACTERS.fullmatch(compact):
@@ -253,17 +286,43 @@ def parse_personal_number(text: str, *, today: date) -> Identity:
     if shape is None:
         raise IdentityError("separator")
 
+    if len(digits) == 12 and int(digits[:2]) not in CENTURIES:
+        raise IdentityError("century")
     fields = _birth_fields(int(digits[-8:-6]), int(digits[-6:-4]))
     if len(digits) == 12:
         year = int(digits[:4])
     else:
-        year = _infer_year(int(digits[:2]), fields, shape["sep"] == "+", today)
+        year = _infer_year(int(digits[:2]), centenarian=shape["sep"] == "+", today=today)
     latest = fields.latest_date(year)
+    # For an unknown month or day the earliest possible date decides: the person
+    # may have been born on it (so on the 1st of the month, today is possible).
     if fields.earliest_date(year) > today:
-        raise IdentityError("future")
+        # Ten digits with - always give this year or earlier: a date later this
+        # year means someone turning 100 this year who should have written +.
+        raise IdentityError("future" if len(digits) == 12 else "plus_this_year")
+    if digits[-4:-1] == "000":
+        # The individual number runs 001-999.
+        raise IdentityError("serial")
     if not luhn.is_valid(digits[-10:]):
         raise IdentityError("checksum")
     return Identity(kind=fields.kind, value=f"{year:04d}{digits[-8:]}", birth_date=latest)
+
+
+def reads_as_birth_date(text: str, *, today: date) -> bool:
+    """Eight bare digits that read as YYYYMMDD: someone left out the last four digits."""
+    return _is_birth_date(_compact(text), today=today)
+
+
+def _is_birth_date(compact: str, *, today: date) -> bool:
+    if not (len(compact) == 8 and compact.isascii() and compact.isdigit()):
+        return False
+    if int(compact[:2]) not in CENTURIES:
+        return False
+    try:
+        fields = _birth_fields(int(compact[4:6]), int(compact[6:8]))
+        return fields.earliest_date(int(compact[:4])) <= today
+    except IdentityError:
+        return False
 
 
 def parse_lma_number(text: str) -> Identity:
@@ -289,6 +348,20 @@ def _looks_like_personal_number(compact: str) -> bool:
     # 10 or 12 digits is strong enough evidence to name the mistake.
     shape = _PERSONAL_SHAPE.fullmatch(compact)
     return shape is not None and luhn.is_valid((shape["head"] + shape["tail"])[-10:])
+
+
+def parse_any_identifier(text: str, *, today: date) -> Identity:
+    """One field for every kind (MTM's admin): a personnummer or samordningsnummer,
+    else an LMA number; a malformed number gets the message of the kind it
+    resembles."""
+    try:
+        return parse_personal_number(text, today=today)
+    except IdentityError as error:
+        compact = _compact(text)
+        lma_like = "/" in compact or _LMA_ATTEMPT.fullmatch(compact) is not None
+        if error.code != "looks_like_lma" and not lma_like:
+            raise
+    return parse_lma_number(text)
 
 
 def normalise_search_term(text: str, *, today: date) -> Identity | None:

@@ -12,26 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 
-from .identity import Identity, Kind, from_stored
-
-ADULT_AGE = 18
-#: The longest validity a samordningsnummer account may get at a time (SPEC §2).
-SAMORDNINGSNUMMER_MAX_VALIDITY = timedelta(days=366)
-
-
-def years_ago(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def one_year_from(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
 
 
 class Service(models.Model):
@@ -79,7 +60,11 @@ class BorrowerQuerySet(models.QuerySet):
         # branches; protected identities have no library and are excluded twice over.
         if not getattr(staff, "is_registrar", False):
             return self.none()
-        return self.filter(library__in=staff.library.with_branches(), protected_identity=False)
+        return self.with_library().filter(library__in=staff.library.with_branches())
+
+    def with_library(self) -> "BorrowerQuerySet":
+        """Borrowers who belong to a library: everyone but protected identities."""
+        return self.filter(protected_identity=False, library__isnull=False)
 
     def at_main_library(self, library) -> "BorrowerQuerySet":
         return self.filter(library_id=library.main_library.pk)
@@ -262,13 +247,21 @@ class Borrower(models.Model):
         return self.identity.masked()
 
     @property
+    def has_library(self) -> bool:
+        """Belongs to a library (with_library): a protected identity has none, and
+        contacts MTM instead; only such borrowers can move."""
+        return not self.protected_identity and self.library_id is not None
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def is_adult(self, today: date) -> bool:
+        """The one adult rule for a stored account (lists, Mina sidor, the login check):
+        an LMA holder as registered, anyone else by the number (Identity.is_adult_on)."""
         if self.id_kind == IdKind.LMA:
             return not self.registered_as_minor
-        return self.birth_date <= years_ago(today, ADULT_AGE)
+        return self.identity.is_adult_on(today)
 
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and self.valid_until < today
@@ -289,6 +282,13 @@ class Borrower(models.Model):
         "library": None,
     }
 
+    def clear_place(self) -> None:
+        """What a protected identity keeps (SPEC §2): identifier, e-mail, validity and
+        services; names, guardian data and library go (PLACE_FIELDS). Unsaved."""
+        for name, empty in self.PLACE_FIELDS.items():
+            setattr(self, name, empty)
+        self.protected_identity = True
+
     def protect(self, *, by) -> list[str]:
         """Make this a protected identity: names, guardian data and library go, so
         every registrar loses sight of the account at once (visible_to), and any
@@ -300,9 +300,7 @@ class Borrower(models.Model):
             locked = Borrower.objects.select_for_update().filter(pk=self.pk)
             stored = locked.values(*columns.values()).first() or {}
             cleared = [name for name, column in columns.items() if stored.get(column)]
-            for name, empty in self.PLACE_FIELDS.items():
-                setattr(self, name, empty)
-            self.protected_identity = True
+            self.clear_place()
             self.save()
             _cancel_pending_transfers(self, by=by, reason="protected")
             fields = [*cleared, "protected_identity"]
@@ -364,11 +362,12 @@ class Borrower(models.Model):
             self.save(update_fields=["password", "updated_at"])
             record(Action.PASSWORD_SET, actor=by, borrower=self)
 
-    def delete_by_registrar(self, *, by, **detail) -> None:
-        """Radera kontot: the account and everything personal about it goes (reminders
-        by cascade, mail to the borrower that is queued or kept); the audit log keeps
-        a DELETED event that names only the internal code. `by` is None and `detail`
-        names the reason when the retention rule deletes it (privacy/retention.py)."""
+    def delete_account(self, *, by, **detail) -> None:
+        """Radera kontot (a registrar) or Ta bort (MTM's admin): the account and
+        everything personal about it goes (reminders by cascade, mail to the borrower
+        that is queued or kept); the audit log keeps a DELETED event that names only
+        the internal code. `by` is None and `detail` names the reason when the
+        retention rule deletes it (privacy/retention.py)."""
         from notifications.models import MailKind, OutgoingMail
 
         with transaction.atomic():

@@ -164,7 +164,7 @@ def _claim(due: list[Borrower], now: datetime) -> set[int]:
 def contact_for(borrower: Borrower) -> dict:
     """Who the borrower asks to extend the account: their library (details missing
     on a branch come from its main library), or MTM for a protected identity."""
-    if borrower.protected_identity or borrower.library is None:
+    if not borrower.has_library:
         return MTM_CONTACT
     library = borrower.library
     main = library.main_library

@@ -8,13 +8,14 @@ exact match on the unique `identifier` index. SQLite runs the same query
 without the indexes.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from .identity import Identity, normalise_search_term
+from .identity import Identity, Kind, normalise_search_term, reads_as_birth_date
 from .models import BorrowerQuerySet
 
 #: Words beyond this are ignored: a name has few parts, and each word is one more join of bitmaps.
@@ -26,6 +27,8 @@ class Search:
     results: BorrowerQuerySet
     #: The identity number searched for, if the query was one (audited as a keyed hash).
     identity: Identity | None
+    #: An identity error code worth telling the searcher (e.g. "birth_date_only").
+    hint: str | None = None
 
 
 def search_borrowers(borrowers: BorrowerQuerySet, text: str, *, today: date) -> Search:
@@ -45,7 +48,14 @@ def search_borrowers(borrowers: BorrowerQuerySet, text: str, *, today: date) -> 
         return Search(borrowers.none(), None)
     identity = normalise_search_term(text, today=today)
     if identity is not None:
-        return Search(borrowers.filter(identifier=identity.value), identity)
+        # Eight bare digits may be an LMA number or a birth date without its last
+        # four digits: look the LMA number up, and say what a personnummer needs.
+        hint = (
+            "birth_date_only"
+            if identity.kind is Kind.LMA and reads_as_birth_date(text, today=today)
+            else None
+        )
+        return Search(borrowers.filter(identifier=identity.value), identity, hint)
     lowered = borrowers.alias(
         first_lower=Lower("first_name"), last_lower=Lower("last_name"), email_lower=Lower("email")
     )
@@ -59,3 +69,52 @@ def search_borrowers(borrowers: BorrowerQuerySet, text: str, *, today: date) -> 
             | Q(email_lower__contains=word)
         )
     return Search(lowered, None)
+
+
+# --- remembering a search for paging ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RememberedSearch:
+    """What a session keeps of a search: the text, or for an identity number only
+    the codes of the accounts it found."""
+
+    text: str
+    codes: tuple[str, ...] | None
+
+    def results(self, borrowers: BorrowerQuerySet, *, today: date) -> BorrowerQuerySet:
+        """`borrowers` is scoped again on every page: a code never widens the scope."""
+        if self.codes is not None:
+            return borrowers.filter(code__in=self.codes)
+        return search_borrowers(borrowers, self.text, today=today).results
+
+
+def remember_search(session, session_key: str, found: Search, text: str, *, keep: int) -> str:
+    """Keep the search in the session under a random key, so that paging through the
+    results never puts it in a URL (identity numbers stay out of URLs and logs); the
+    last `keep` searches are kept.
+
+    SECURITY: an identity-number search is remembered by the internal codes it
+    found, never by the number, so nothing personal outlives a deleted borrower."""
+    searches = dict(session.get(session_key, {}))
+    key = secrets.token_urlsafe(9)
+    if found.identity is not None:
+        searches[key] = {
+            "codes": [str(code) for code in found.results.values_list("code", flat=True)]
+        }
+    else:
+        searches[key] = {"text": text}
+    session[session_key] = dict(list(searches.items())[-keep:])
+    return key
+
+
+def recall_search(session, session_key: str, key: str) -> RememberedSearch | None:
+    """The search remembered under `key`, or None if there is none (expired, forged)."""
+    remembered = session.get(session_key, {}).get(key) if key else None
+    if not isinstance(remembered, dict):
+        return None
+    if isinstance(remembered.get("codes"), list):
+        return RememberedSearch("", tuple(str(code) for code in remembered["codes"]))
+    if isinstance(remembered.get("text"), str):
+        return RememberedSearch(remembered["text"], None)
+    return None

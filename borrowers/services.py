@@ -39,6 +39,7 @@ def register_borrower(
     minor: bool = False,
     protected: bool = False,
     send_credentials: bool = True,
+    via: str | None = None,
 ) -> Borrower:
     """Create a borrower from a create form: the agreement, the CREATED event and,
     when asked, the login details mail.
@@ -46,6 +47,9 @@ def register_borrower(
     A protected identity keeps only identifier, e-mail, validity and services
     (SPEC §2): no names, guardian, library, nor the staff account that would
     place it at a library. The audit log still records who created it.
+
+    `via` names the door in the audit log when it is not a registrar's form
+    ("admin"); the events and the mail are the same.
 
     Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
     refuses the row; nothing is then written.
@@ -58,26 +62,30 @@ def register_borrower(
         email=email,
         valid_until=valid_until,
         registered_as_minor=minor,
-        protected_identity=protected,
         agreement_accepted_at=now,
+        agreement_accepted_by=by,
         created_at=now,
+        created_by=by,
+        library=library,
+        first_name=first_name,
+        last_name=last_name,
+        guardian_birth_date=guardian_birth_date if minor else None,
+        guardian_name=guardian_name if minor else "",
     )
-    if not protected:
-        borrower.library = library
-        borrower.first_name = first_name
-        borrower.last_name = last_name
-        borrower.guardian_birth_date = guardian_birth_date if minor else None
-        borrower.guardian_name = guardian_name if minor else ""
-        borrower.agreement_accepted_by = by
-        borrower.created_by = by
+    if protected:
+        borrower.clear_place()
+        if getattr(by, "library_id", None) is not None:
+            # A registrar's account would place the borrower at their library.
+            borrower.agreement_accepted_by = borrower.created_by = None
     try:
         # A savepoint: the caller's transaction stays usable after a refused row.
         with transaction.atomic():
             borrower.save()
             borrower.services.set(services)
-            record(Action.CREATED, actor=by, borrower=borrower)
+            door = {"via": via} if via else {}
+            record(Action.CREATED, actor=by, borrower=borrower, **door)
             if send_credentials:
-                _send_credentials(borrower, by=by)
+                _send_credentials(borrower, by=by, **door)
     except IntegrityError as error:
         raise AlreadyRegistered from error
     return borrower
@@ -92,12 +100,12 @@ def send_credentials(borrower: Borrower, *, by) -> None:
         _send_credentials(borrower, by=by)
 
 
-def _send_credentials(borrower: Borrower, *, by) -> None:
+def _send_credentials(borrower: Borrower, *, by, **detail) -> None:
     borrower.credentials_sent_at = timezone.now()
     borrower.save(update_fields=["credentials_sent_at", "updated_at"])
     # Only the borrower's id is stored: the link is minted at delivery (borrowers/mails.py).
     queue_mail(MailKind.BORROWER_CREDENTIALS, to=borrower.email, borrower=borrower.pk)
-    record(Action.CREDENTIALS_SENT, actor=by, borrower=borrower)
+    record(Action.CREDENTIALS_SENT, actor=by, borrower=borrower, **detail)
 
 
 def choose_password(token: str, raw_password: str) -> Borrower | None:

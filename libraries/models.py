@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,24 @@ class LibraryQuerySet(models.QuerySet):
 
     def main_libraries(self):
         return self.filter(parent__isnull=True)
+
+    def choosable_by(self, staff, *, keep=None):
+        """The libraries a staff member may put a borrower in (SPEC §2 Branches): their
+        main library and its open branches, plus `keep`, the library the borrower is
+        at now (a closed branch stays selectable for a borrower who is still there)."""
+        # SECURITY: the queryset is the server-side validation of every library choice.
+        if getattr(staff, "library", None) is None:
+            return self.none()
+        main = staff.library.main_library
+        return self.filter(
+            Q(pk=main.pk) | Q(parent_id=main.pk, active=True) | Q(pk=getattr(keep, "pk", keep))
+        ).order_by(F("parent").asc(nulls_first=True), "name")
+
+    def open_branches_of(self, staff):
+        """Visa filialer: the open branches of the staff member's main library."""
+        if getattr(staff, "library", None) is None:
+            return self.none()
+        return self.filter(parent_id=staff.library.main_library.pk, active=True)
 
     def search(self, text: str):
         """Whole or partial name, for the library search of the transfer flow."""

@@ -43,7 +43,7 @@ def my_library(request):
 def branches(request):
     """Registrars and head administrators: Visa filialer, the branches of their main library."""
     library = request.user.library
-    branches = library.branches.active().select_related("municipality__county")
+    branches = Library.objects.open_branches_of(request.user).select_related("municipality__county")
     return render(request, "libraries/branches.html", {"library": library, "branches": branches})
 
 
@@ -52,9 +52,8 @@ def branch(request, pk):
     """Registrars and head administrators: one of their branches, with the create forms for it."""
     # SECURITY: only a branch of the registrar's own main library; anything else is 404.
     branch = get_object_or_404(
-        Library.objects.active().select_related("municipality__county"),
+        Library.objects.open_branches_of(request.user).select_related("municipality__county"),
         pk=pk,
-        parent_id=request.user.library_id,
     )
     return render(
         request, "libraries/branch.html", {"library": request.user.library, "branch": branch}

@@ -110,7 +110,7 @@ def _transfers(borrower: Borrower, shown: Shown) -> list[dict]:
 
 
 def _mails(borrower: Borrower) -> list[dict]:
-    # The same rows the delete workflow removes (Borrower.delete_by_registrar).
+    # The same rows the delete workflow removes (Borrower.delete_account).
     mails = (
         OutgoingMail.objects.exclude(kind__in=STAFF_MAIL)
         .alias(to_lower=Lower("to"))

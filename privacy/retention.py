@@ -167,7 +167,7 @@ def _delete_listed_accounts(today: date, *, dry_run: bool) -> int:
                 or deletion_date(borrower.valid_until) > today
             ):
                 continue
-            borrower.delete_by_registrar(by=None, reason=RETENTION_RULE)
+            borrower.delete_account(by=None, reason=RETENTION_RULE)
             deleted += 1
     return deleted
 

@@ -54,7 +54,7 @@ def borrower_payload(borrower: Borrower) -> dict:
     today = timezone.localdate()
     library = None
     # A protected identity has no library, and nothing geographic is told about it.
-    if not borrower.protected_identity and borrower.library is not None:
+    if borrower.has_library:
         library = {
             "name": borrower.library.name,
             "main_library": borrower.library.main_library.name,

@@ -21,7 +21,7 @@ def expired_message(borrower: Borrower) -> str:
     """Refusal of an account whose validity has passed (only told after the password
     was verified, so it reveals nothing to someone without it)."""
     values = {"date": f"{borrower.valid_until:%Y-%m-%d}", "contact": contact_line(borrower)}
-    if borrower.protected_identity or borrower.library is None:
+    if not borrower.has_library:
         return (
             _(
                 "Your account was valid until %(date)s and can no longer be used. "

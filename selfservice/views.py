@@ -226,7 +226,7 @@ def _pending(borrower):
 
 def _can_move(borrower) -> bool:
     # Protected identities belong to no library; they contact MTM.
-    return not borrower.protected_identity and borrower.library_id is not None
+    return borrower.has_library
 
 
 @session.borrower_required

@@ -21,7 +21,8 @@ def seed_transfers(libraries: dict[str, Library]) -> int:
         if TransferRequest.objects.pending().filter(to_library=library).exists():
             continue
         borrower = (
-            Borrower.objects.filter(library__in=libraries.values(), protected_identity=False)
+            Borrower.objects.with_library()
+            .filter(library__in=libraries.values())
             .exclude(library__in=library.with_branches())
             .exclude(transfer_requests__status="pending")
             .select_related("library")

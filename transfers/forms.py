@@ -1,10 +1,9 @@
 from django import forms
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from borrowers.rules import check_borrower_email
+from libraries.models import Library
 from registry.forms import Form
-
-from .models import email_taken, email_taken_message
 
 
 class LibrarySearchForm(Form):
@@ -68,11 +67,7 @@ class PullForm(Form):
         super().__init__(*args, **kwargs)
         self.staff, self.borrower = staff, borrower
         # SECURITY: the queryset is the validation: only the registrar's own active libraries.
-        libraries = (
-            staff.library.with_branches()
-            .active()
-            .order_by(F("parent_id").asc(nulls_first=True), "name")
-        )
+        libraries = Library.objects.choosable_by(staff)
         self.main_library = staff.library.main_library
         self.fields["library"].queryset = libraries
         self.fields["library"].initial = self.main_library.pk
@@ -88,11 +83,6 @@ class PullForm(Form):
         return self.cleaned_data.get("library") or self.main_library
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email.lower() == (self.staff.email or "").lower():
-            raise forms.ValidationError(
-                _("You cannot register your own e-mail address for a borrower."), "own_email"
-            )
-        if email_taken(email, by=self.borrower):
-            raise forms.ValidationError(email_taken_message(), "taken")
-        return email
+        return check_borrower_email(
+            self.cleaned_data["email"], staff=self.staff, exclude_pk=self.borrower.pk
+        )

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from borrowers.models import Borrower
+from borrowers.rules import check_borrower_email, email_taken_error
+from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 
@@ -44,15 +46,27 @@ class TransferRequestQuerySet(models.QuerySet):
     def pending(self) -> "TransferRequestQuerySet":
         return self.filter(status=Status.PENDING)
 
-    def incoming_for(self, staff) -> "TransferRequestQuerySet":
-        """Pending requests to the staff member's main library or one of its branches."""
+    def addressed_to(self, staff) -> "TransferRequestQuerySet":
+        """Requests to the staff member's main library or one of its branches, whatever
+        their status: a late second decision must find its request to be told that it
+        was already handled."""
         # SECURITY: the receiving library's only door to a borrower that is not (yet)
         # theirs. Protected identities are excluded even if one got a request somehow.
         if not getattr(staff, "is_registrar", False):
             return self.none()
-        return self.pending().filter(
+        return self.filter(
             to_library__in=staff.library.with_branches(), borrower__protected_identity=False
         )
+
+    def sent_from(self, staff) -> "TransferRequestQuerySet":
+        """Requests made from the staff member's libraries, whatever their status."""
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.filter(from_library__in=staff.library.with_branches())
+
+    def incoming_for(self, staff) -> "TransferRequestQuerySet":
+        """Pending requests to the staff member's main library or one of its branches."""
+        return self.addressed_to(staff).pending()
 
     def outgoing_for(self, staff) -> "TransferRequestQuerySet":
         """Pending requests for borrowers the staff member's library has now."""
@@ -185,7 +199,7 @@ class TransferRequest(models.Model):
         including a request that another one beat by a moment.
         """
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         if not to_library.active:
             raise TransferRefused(
@@ -313,11 +327,11 @@ class TransferRequest(models.Model):
         if not consent:
             raise TransferRefused(_consent_missing(), code="consent")
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         own = by.library.with_branches()
         # SECURITY: only into the registrar's own libraries, only from someone else's.
-        if not own.active().filter(pk=to_library.pk).exists():
+        if not Library.objects.choosable_by(by).filter(pk=to_library.pk).exists():
             raise TransferRefused(
                 _("You can only move a borrower to your own library."), code="not_own"
             )
@@ -333,8 +347,8 @@ class TransferRequest(models.Model):
         old_email = borrower.email
         email = email.strip()
         email_changed = email != old_email
-        if email_changed and email_taken(email, by=borrower):
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken")
+        if email_changed:
+            _check_email(email, by=by, borrower=borrower)
 
         from_library = borrower.library
         try:
@@ -342,7 +356,8 @@ class TransferRequest(models.Model):
                 _move(borrower, to_library=to_library, email=email)
         except IntegrityError:
             # borrower_email_ci_unique: someone took the address a moment ago.
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken") from None
+            _check_email(email, by=by, borrower=borrower)
+            raise TransferRefused({"email": [email_taken_error()]}, code="email_taken") from None
         transfer = cls._record_move(
             borrower,
             from_library=from_library,
@@ -363,7 +378,7 @@ class TransferRequest(models.Model):
         """MTM moves a borrower to any active library at once (the handbook's
         "contact MTM" cases), recorded like a pull; a pending request is withdrawn."""
         borrower = _lock(borrower)
-        if borrower.protected_identity or borrower.library_id is None:
+        if not borrower.has_library:
             raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
         if borrower.library_id == to_library.pk:
             raise TransferRefused(
@@ -434,20 +449,12 @@ def _move(borrower: Borrower, *, to_library, email: str | None = None) -> None:
         setattr(borrower, name, value)
 
 
-def email_taken(email: str, *, by: Borrower | None = None) -> bool:
-    """Another borrower's login already (case-insensitive, like the unique index)."""
-    others = Borrower.objects.with_email(email)
-    if by is not None:
-        others = others.exclude(pk=by.pk)
-    return others.exists()
-
-
-def email_taken_message():
-    # The same words whoever has the address, a protected identity included (SPEC §2).
-    return _(
-        "Another account already uses this e-mail address. Enter another address, "
-        "or contact MTM if you need help."
-    )
+def _check_email(email: str, *, by, borrower: Borrower) -> None:
+    """The borrower e-mail rule (borrowers.rules), as a refusal of the transfer."""
+    try:
+        check_borrower_email(email, staff=by, exclude_pk=borrower.pk)
+    except ValidationError as error:
+        raise TransferRefused({"email": error.error_list}, code="email_taken") from None
 
 
 def _already_pending():

@@ -22,7 +22,7 @@ def can_be_pulled_by(borrower: Borrower, staff) -> bool:
     """A borrower of another library, not a protected identity."""
     if not getattr(staff, "is_registrar", False):
         return False
-    if borrower.protected_identity or borrower.library_id is None:
+    if not borrower.has_library:
         return False
     return not staff.library.with_branches().filter(pk=borrower.library_id).exists()
 

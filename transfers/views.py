@@ -33,20 +33,6 @@ def _borrower_page(borrower) -> str:
         return reverse("libraries:my_library")
 
 
-def _addressed_to(staff):
-    """Requests to the staff member's libraries, whatever their status: a late second
-    decision must find its request to be told that it was already handled."""
-    # SECURITY: outsiders get 404; the page itself shows personal data only while pending.
-    return TransferRequest.objects.filter(
-        to_library__in=staff.library.with_branches(), borrower__protected_identity=False
-    )
-
-
-def _sent_from(staff):
-    """Requests made from the staff member's libraries, whatever their status."""
-    return TransferRequest.objects.filter(from_library__in=staff.library.with_branches())
-
-
 # -- Outgoing -------------------------------------------------------------------
 
 
@@ -120,7 +106,8 @@ def confirm(request, code, library):
 def cancel(request, code):
     """Registrars of the library that made the request: Återkalla flyttansökan."""
     transfer = get_object_or_404(
-        _sent_from(request.user).select_related("borrower", "to_library"), code=code
+        TransferRequest.objects.sent_from(request.user).select_related("borrower", "to_library"),
+        code=code,
     )
     borrower = transfer.borrower
     # SECURITY: only while the borrower is still ours; after a move it is the new library's.
@@ -162,7 +149,10 @@ def incoming(request):
 def incoming_detail(request, code):
     """Registrars of the receiving library: Behandla ansökan, then Byt bibliotek or Neka byte."""
     transfer = get_object_or_404(
-        _addressed_to(request.user).select_related("borrower", "from_library", "to_library"),
+        # SECURITY: outsiders get 404; the page shows personal data only while pending.
+        TransferRequest.objects.addressed_to(request.user).select_related(
+            "borrower", "from_library", "to_library"
+        ),
         code=code,
     )
     if request.method == "POST":

@@ -11,31 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.forms.fields import SwedishDateField, check_guardian_birth_date, email_taken_error
-from borrowers.identity import (
-    MESSAGES,
-    Identity,
-    IdentityError,
-    Kind,
-    parse_lma_number,
-    parse_personal_number,
+from borrowers.forms.fields import SwedishDateField
+from borrowers.identity import MESSAGES, Identity, IdentityError, Kind, parse_any_identifier
+from borrowers.models import Borrower, Service
+from borrowers.rules import (
+    check_borrower_email,
+    check_guardian_birth_date,
+    check_identifier_change,
+    check_identifier_free,
+    check_valid_until,
 )
-from borrowers.models import Borrower, IdKind, Service, one_year_from
 from registry.forms import ModelForm
 
 
-def parse_any_identifier(text: str, *, today) -> Identity:
-    """A personnummer or samordningsnummer, else an LMA number (with or without dash)."""
-    try:
-        return parse_personal_number(text, today=today)
-    except IdentityError as error:
-        # An LMA number's shape, or the card's slash part: the LMA rules explain best.
-        if error.code != "looks_like_lma" and "/" not in text:
-            raise
-    return parse_lma_number(text)
-
-
 class BorrowerAdminForm(ModelForm):
+    #: The MTM staff member using the form (BorrowerAdmin.get_form sets it).
+    staff = None
+
     number = forms.CharField(
         label=_("Personal, coordination or LMA number"),
         max_length=40,
@@ -141,46 +133,15 @@ class BorrowerAdminForm(ModelForm):
             identity = parse_any_identifier(text, today=self.today)
         except IdentityError as error:
             raise forms.ValidationError(gettext(MESSAGES[error.code]), code=error.code) from None
-        old = self.instance if self.instance.pk else None
-        if old is not None and identity.value != old.identifier:
-            if (old.id_kind == IdKind.LMA) != (identity.kind is Kind.LMA):
-                raise forms.ValidationError(
-                    _(
-                        "An LMA account cannot be changed into an account with a personal "
-                        "identity number, nor the other way round. Create a new account with "
-                        "the new number and then delete this one."
-                    ),
-                    code="kind_change",
-                )
-            if (
-                old.id_kind == IdKind.SAMORDNINGSNUMMER
-                and identity.kind is Kind.PERSONNUMMER
-                and not old.is_replaced_by(identity)
-            ):
-                raise forms.ValidationError(
-                    _(
-                        "The personal identity number must have the same date of birth as "
-                        "the coordination number it replaces."
-                    ),
-                    code="other_person",
-                )
-        taken = Borrower.objects.filter(identifier=identity.value)
-        if old is not None:
-            taken = taken.exclude(pk=old.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _("Another borrower account already has this number."), code="taken"
-            )
+        if self.instance.pk:
+            check_identifier_change(self.instance, identity, staff=self.staff)
+        check_identifier_free(identity, staff=self.staff, exclude_pk=self.instance.pk)
         return identity
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        taken = Borrower.objects.with_email(email)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise email_taken_error()
-        return email
+        return check_borrower_email(
+            self.cleaned_data["email"], staff=self.staff, exclude_pk=self.instance.pk
+        )
 
     def clean_guardian_birth_date(self):
         born = self.cleaned_data.get("guardian_birth_date")
@@ -226,43 +187,15 @@ class BorrowerAdminForm(ModelForm):
     def _check_validity(self, identity: Identity, cleaned: dict) -> None:
         if "valid_until" in self.errors:
             return
-        valid_until = cleaned.get("valid_until")
-        if valid_until is None:
-            if identity.kind is Kind.SAMORDNINGSNUMMER:
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _(
-                            "Enter the date until which the account is valid: a coordination "
-                            "number needs one, at most one year ahead."
-                        ),
-                        code="required_for_samordningsnummer",
-                    ),
-                )
-            elif identity.kind is Kind.LMA:
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _("Enter the expiry date on the LMA card."), code="required_for_lma"
-                    ),
-                )
-            return
-        changed = valid_until != self.instance.valid_until or not self.instance.pk
-        if identity.kind is Kind.SAMORDNINGSNUMMER and changed:
-            latest = one_year_from(self.today)
-            if valid_until > latest:
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _(
-                            "An account with a coordination number is valid at most one year "
-                            "from today, until %(latest)s at the latest. It can be extended "
-                            "again later."
-                        ),
-                        code="too_far",
-                        params={"latest": f"{latest:%Y-%m-%d}"},
-                    ),
-                )
+        try:
+            check_valid_until(
+                identity.kind,
+                cleaned.get("valid_until"),
+                today=self.today,
+                saved=self.instance.valid_until if self.instance.pk else None,
+            )
+        except forms.ValidationError as error:
+            self.add_error("valid_until", error)
 
     def _check_guardian(self, identity: Identity, cleaned: dict) -> None:
         if identity.kind is Kind.LMA:

@@ -12,7 +12,6 @@ from borrowers.identity import (
     parse_lma_number,
     parse_personal_number,
 )
-from borrowers.models import ADULT_AGE, years_ago
 
 
 class PersonalNumberField(forms.CharField):
@@ -74,22 +73,3 @@ class SwedishDateField(forms.DateField):
         attrs = super().widget_attrs(widget)
         attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
         return attrs
-
-
-def check_guardian_birth_date(born, *, today) -> None:
-    """The guardian who accepts the agreement for a minor must be an adult (SPEC §2)."""
-    if born is not None and born > years_ago(today, ADULT_AGE):
-        raise forms.ValidationError(
-            _("The guardian must be 18 or older. Check the guardian's date of birth."),
-            code="guardian_minor",
-        )
-
-
-def email_taken_error() -> forms.ValidationError:
-    return forms.ValidationError(
-        _(
-            "Another borrower already uses this e-mail address. Each borrower needs "
-            "their own, because it is their login."
-        ),
-        code="taken",
-    )

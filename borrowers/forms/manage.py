@@ -6,30 +6,26 @@ from django import forms
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
 )
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.forms.fields import (
-    LmaNumberField,
-    PersonalNumberField,
-    SwedishDateField,
-    check_guardian_birth_date,
-    email_taken_error,
-)
+from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.identity import Kind
-from borrowers.models import (
-    SAMORDNINGSNUMMER_MAX_VALIDITY,
-    Borrower,
-    IdKind,
-    Service,
+from borrowers.models import Borrower, IdKind, Service
+from borrowers.rules import (
+    LMA_VALIDITY_REQUIRED,
+    check_borrower_email,
+    check_guardian_birth_date,
+    check_identifier_change,
+    check_identifier_free,
+    check_valid_until,
+    lma_to_personnummer_error,
 )
+from libraries.models import Library
 from registry.forms import Form
 
 #: MTM's rule for passwords a registrar sets (SPEC §2).
 BORROWER_PASSWORD_MIN_LENGTH = 6
-
-PROTECTED_MESSAGE = _("This person cannot be registered here. Contact MTM.")
 
 
 class SearchForm(Form):
@@ -81,9 +77,7 @@ class BorrowerEditForm(Form):
         fields = {}
         # SECURITY: the choices are the registrar's own main library and its
         # branches; the queryset is the server-side validation.
-        libraries = self.registrar.library.with_branches().filter(
-            Q(active=True) | Q(pk=borrower.library_id)
-        )
+        libraries = Library.objects.choosable_by(self.registrar, keep=borrower.library_id)
         if len(libraries) > 1:
             fields["library"] = forms.ModelChoiceField(
                 queryset=libraries,
@@ -146,7 +140,7 @@ class BorrowerEditForm(Form):
                     "The account is valid as long as the LMA card. "
                     "Write the date as YYYY-MM-DD, for example 2027-03-27."
                 ),
-                error_messages={"required": _("Enter the date until which the LMA card is valid.")},
+                error_messages={"required": LMA_VALIDITY_REQUIRED},
             )
         else:
             fields["valid_until"] = SwedishDateField(
@@ -188,89 +182,32 @@ class BorrowerEditForm(Form):
 
     # --- identifiers -----------------------------------------------------------
 
-    def _check_not_taken(self, identity):
-        other = Borrower.objects.filter(identifier=identity.value).exclude(pk=self.borrower.pk)
-        other = other.only("protected_identity").first()
-        if other is None:
-            return
-        if other.protected_identity:
-            raise forms.ValidationError(PROTECTED_MESSAGE, code="protected")
-        raise forms.ValidationError(
-            _(
-                "Another borrower account already has this number. One person has one account "
-                "in the whole country; contact MTM if you need help."
-            ),
-            code="taken",
-        )
+    def _clean_number(self, identity):
+        check_identifier_change(self.borrower, identity, staff=self.registrar)
+        if identity.value != self.borrower.identifier:
+            check_identifier_free(identity, staff=self.registrar, exclude_pk=self.borrower.pk)
+        return identity
 
     def clean_identifier(self):
-        identity = self.cleaned_data["identifier"]
-        if identity.value == self.borrower.identifier:
-            return identity
-        if not self.borrower.is_replaced_by(identity):
-            if (
-                self.borrower.id_kind == IdKind.SAMORDNINGSNUMMER
-                and identity.kind is Kind.PERSONNUMMER
-            ):
-                raise forms.ValidationError(
-                    _(
-                        "The personal identity number must have the same date of birth as "
-                        "the coordination number it replaces."
-                    ),
-                    code="other_person",
-                )
-            raise forms.ValidationError(
-                _(
-                    "The number cannot be changed. Only a coordination number can be replaced, "
-                    "by the same person's personal identity number. Contact MTM if the number "
-                    "is wrong."
-                ),
-                code="unchangeable",
-            )
-        self._check_not_taken(identity)
-        return identity
+        return self._clean_number(self.cleaned_data["identifier"])
 
     def clean_lma_number(self):
-        identity = self.cleaned_data["lma_number"]
-        if identity.value != self.borrower.identifier:
-            self._check_not_taken(identity)
-        return identity
+        return self._clean_number(self.cleaned_data["lma_number"])
 
     def _clean_fields(self):
         super()._clean_fields()
-        # An LMA account cannot become a personnummer account: the handbook's
-        # explanation replaces the field's generic one (SPEC §2, LMA number).
+        # A personnummer typed into an LMA account's field: the rule's explanation
+        # (a new account instead) replaces the field's generic one (SPEC §2).
         errors = self.errors.get("lma_number")
         if errors and any(e.code == "lma_personal_number" for e in errors.as_data()):
-            self.errors["lma_number"] = self.error_class(
-                [
-                    forms.ValidationError(
-                        _(
-                            "An LMA account cannot be changed into an account with a personal "
-                            "identity number. When the person has got a personal identity "
-                            "number, create a new account with it and then delete this "
-                            "account with the LMA number."
-                        ),
-                        code="lma_to_personnummer",
-                    )
-                ]
-            )
+            self.errors["lma_number"] = self.error_class([lma_to_personnummer_error()])
 
     # --- other fields -----------------------------------------------------------
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email.lower() == self.registrar.email.lower():
-            raise forms.ValidationError(
-                _("You cannot register your own e-mail address for a borrower."), code="own"
-            )
-        other = Borrower.objects.with_email(email).exclude(pk=self.borrower.pk)
-        other = other.only("protected_identity").first()
-        if other is not None:
-            if other.protected_identity:
-                raise forms.ValidationError(PROTECTED_MESSAGE, code="protected")
-            raise email_taken_error()
-        return email
+        return check_borrower_email(
+            self.cleaned_data["email"], staff=self.registrar, exclude_pk=self.borrower.pk
+        )
 
     def clean_guardian_birth_date(self):
         born = self.cleaned_data.get("guardian_birth_date")
@@ -281,45 +218,13 @@ class BorrowerEditForm(Form):
         cleaned = super().clean()
         identity = cleaned.get("identifier")
         kind = identity.kind if identity is not None else Kind(self.borrower.id_kind)
-        if "valid_until" not in cleaned:
-            return cleaned
-        valid_until = cleaned["valid_until"]
-        if valid_until is None:
-            if kind is Kind.SAMORDNINGSNUMMER:
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _(
-                            "Enter the date until which the account is valid: a coordination "
-                            "number needs one, at most one year ahead."
-                        ),
-                        code="required_for_samordningsnummer",
-                    ),
+        if "valid_until" in cleaned:
+            try:
+                check_valid_until(
+                    kind, cleaned["valid_until"], today=self.today, saved=self.borrower.valid_until
                 )
-            return cleaned
-        if valid_until != self.borrower.valid_until and valid_until < self.today:
-            self.add_error(
-                "valid_until",
-                forms.ValidationError(
-                    _("The date has already passed. Enter today's date or a later one."),
-                    code="past",
-                ),
-            )
-        elif kind is Kind.SAMORDNINGSNUMMER and (
-            valid_until > self.today + SAMORDNINGSNUMMER_MAX_VALIDITY
-        ):
-            self.add_error(
-                "valid_until",
-                forms.ValidationError(
-                    _(
-                        "An account with a coordination number is valid at most one year "
-                        "from today, until %(latest)s at the latest. It can be extended again "
-                        "later."
-                    ),
-                    code="too_far",
-                    params={"latest": f"{self.today + SAMORDNINGSNUMMER_MAX_VALIDITY:%Y-%m-%d}"},
-                ),
-            )
+            except forms.ValidationError as error:
+                self.add_error("valid_until", error)
         return cleaned
 
     def changes(self) -> dict:

@@ -9,7 +9,6 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,13 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.identity import Identity, Kind
-from borrowers.models import ADULT_AGE, Borrower, Service, one_year_from, years_ago
+from borrowers.models import Borrower, Service
+from borrowers.rules import (
+    CONTACT_MTM,
+    LMA_VALIDITY_REQUIRED,
+    check_borrower_email,
+    check_guardian_birth_date,
+    check_valid_until,
+)
+from libraries.models import Library
 from registry.forms import Form
-
-#: What the form says when the identifier or e-mail belongs to a protected
-#: identity. SECURITY: the same words whatever the reason, so that the form never
-#: reveals that a protected account exists.
-CONTACT_MTM = _("The person cannot be registered here. Contact MTM: 08-580 02 710, info@mtm.se.")
 
 #: MTM's rule for borrower passwords (SPEC §2 Passwords).
 BORROWER_PASSWORD_MIN_LENGTH = 6
@@ -159,14 +161,8 @@ class RegisterBorrowerForm(Form):
     # --- building -----------------------------------------------------------
 
     def _library_queryset(self):
-        # SECURITY: the registrar's main library and its branches. Closed branches
-        # get no new borrowers.
-        main = self.registrar.library.main_library
-        return (
-            main.with_branches()
-            .exclude(parent__isnull=False, active=False)
-            .order_by(F("parent").asc(nulls_first=True), "name")
-        )
+        # SECURITY: the registrar's main library and its open branches.
+        return Library.objects.choosable_by(self.registrar)
 
     def _libraries(self) -> list:
         if not hasattr(self, "_library_list"):
@@ -237,52 +233,28 @@ class RegisterBorrowerForm(Form):
         """Adult or minor comes from the number; LMA forms have no birth date."""
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email.lower() == self.registrar.email.strip().lower():
-            raise forms.ValidationError(
-                _(
-                    "This is your own e-mail address. Enter the borrower's own address: you "
-                    "may not register yourself."
-                ),
-                code="own_email",
-            )
-        existing = Borrower.objects.with_email(email).first()
-        if existing is not None:
-            if existing.pk == self._identifier_owner_pk:
-                # The identifier's error already says it (and keeps the form
-                # invalid): one problem, one message.
-                return email
-            if existing.protected_identity:
-                raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
-            raise forms.ValidationError(
-                _(
-                    "Another borrower already has this e-mail address. Every borrower needs "
-                    "their own, because it is their login."
-                ),
-                code="taken",
-            )
-        return email
-
-    def clean_valid_until(self) -> date | None:
-        valid_until = self.cleaned_data.get("valid_until")
-        if valid_until is not None and valid_until < self.today:
-            raise forms.ValidationError(self.past_validity_message, code="past")
-        return valid_until
-
-    past_validity_message = _("The date has passed. Enter today's date or a later one.")
+        # The identifier's owner: its error already says it (and keeps the form
+        # invalid): one problem, one message.
+        return check_borrower_email(
+            self.cleaned_data["email"], staff=self.registrar, exclude_pk=self._identifier_owner_pk
+        )
 
     def clean_guardian_birth_date(self) -> date:
         born = self.cleaned_data["guardian_birth_date"]
-        if born > self.today:
-            raise forms.ValidationError(
-                _("The guardian's date of birth cannot be later than today."), code="future"
-            )
-        if born > years_ago(self.today, ADULT_AGE):
-            raise forms.ValidationError(
-                _("The guardian must be 18 or older. Check the date of birth."),
-                code="guardian_minor",
-            )
+        check_guardian_birth_date(born, today=self.today)
         return born
+
+    def clean(self):
+        data = super().clean()
+        identity = data.get("identifier")
+        # Without a valid number the form's family still tells a date in the past.
+        kind = identity.kind if identity else (Kind.LMA if self.lma else Kind.PERSONNUMMER)
+        if "valid_until" not in self.errors:
+            try:
+                check_valid_until(kind, data.get("valid_until"), today=self.today)
+            except forms.ValidationError as error:
+                self.add_error("valid_until", error)
+        return data
 
     # --- result -------------------------------------------------------------
 
@@ -375,36 +347,6 @@ class PersonalNumberRegisterForm(RegisterBorrowerForm):
                 code="minor",
             )
 
-    def clean(self):
-        data = super().clean()
-        identity = data.get("identifier")
-        valid_until = data.get("valid_until")
-        if identity is not None and identity.kind is Kind.SAMORDNINGSNUMMER:
-            if valid_until is None and "valid_until" not in self.errors:
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _(
-                            "Enter how long the account is valid. For a coordination number "
-                            "it is required, at most one year from today."
-                        ),
-                        code="required_for_samordningsnummer",
-                    ),
-                )
-            elif valid_until is not None and valid_until > one_year_from(self.today):
-                self.add_error(
-                    "valid_until",
-                    forms.ValidationError(
-                        _(
-                            "For a coordination number the account may be valid at most one "
-                            "year ahead, until %(latest)s at the latest."
-                        ),
-                        code="too_long",
-                        params={"latest": one_year_from(self.today).isoformat()},
-                    ),
-                )
-        return data
-
 
 class LmaRegisterForm(RegisterBorrowerForm):
     """Skapa (vuxen) låntagare (under 18 år) med LMA-kort: the account expires with the card."""
@@ -423,11 +365,7 @@ class LmaRegisterForm(RegisterBorrowerForm):
             "The expiry date on the LMA card. The account is valid until the same date. "
             "Write the date as YYYY-MM-DD."
         ),
-        error_messages={"required": _("Enter the expiry date on the LMA card.")},
-    )
-    past_validity_message = _(
-        "The LMA card has expired. An account needs a valid card: enter today's date or a "
-        "later one."
+        error_messages={"required": LMA_VALIDITY_REQUIRED},
     )
 
     field_order = [

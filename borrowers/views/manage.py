@@ -4,7 +4,6 @@ Every view takes its borrowers from borrowers_for / get_borrower (views/common.p
 outside the registrar's main library and its branches everything is 404.
 """
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,8 +26,9 @@ from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
+from borrowers.identity import MESSAGES
 from borrowers.models import Borrower
-from borrowers.search import search_borrowers
+from borrowers.search import recall_search, remember_search, search_borrowers
 from libraries.views import EXPIRY_NOTICE_DAYS
 
 from .common import borrowers_for, get_borrower
@@ -190,24 +190,6 @@ def borrower_list(request, list_name):
 # --- Sök användare ------------------------------------------------------------
 
 
-def _remember_search(request, found, text: str) -> str:
-    """Keep the search in the session under a random key, so that paging through the
-    results never puts it in a URL (identity numbers stay out of URLs and logs).
-
-    SECURITY: an identity-number search is remembered by the internal codes it
-    found, never by the number, so nothing personal outlives a deleted borrower."""
-    searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
-    key = secrets.token_urlsafe(9)
-    if found.identity is not None:
-        searches[key] = {
-            "codes": [str(code) for code in found.results.values_list("code", flat=True)]
-        }
-    else:
-        searches[key] = {"text": text}
-    request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-REMEMBERED_SEARCHES:])
-    return key
-
-
 @sensitive_post_parameters("q")  # SECURITY: often an identity number; masked in error reports
 @registrar_required
 @require_http_methods(["GET", "POST"])
@@ -233,24 +215,24 @@ def search(request):
                 by="identity_number" if found.identity else "text",
                 hits=found.results.count(),
             )
-            key = _remember_search(request, found, text)
+            if found.hint:
+                messages.info(request, _(MESSAGES[found.hint]))
+            key = remember_search(
+                request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
+            )
             return redirect(f"{reverse('borrowers:search')}?{urlencode({'r': key})}")
         return render(request, "borrowers/search.html", {"form": form, "page": None})
 
     key = request.GET.get("r", "")
-    remembered = request.session.get(SEARCH_SESSION_KEY, {}).get(key)
-    if not isinstance(remembered, dict):
+    remembered = recall_search(request.session, SEARCH_SESSION_KEY, key)
+    if remembered is None:
         return render(request, "borrowers/search.html", {"form": SearchForm(), "page": None})
-    if "codes" in remembered:
-        text, results = "", borrowers_for(request).filter(code__in=remembered["codes"])
-    else:
-        text = remembered["text"]
-        results = search_borrowers(borrowers_for(request), text, today=today).results
+    results = remembered.results(borrowers_for(request), today=today)
     return render(
         request,
         "borrowers/search.html",
         {
-            "form": SearchForm(initial={"q": text}),
+            "form": SearchForm(initial={"q": remembered.text}),
             "page": _page(request, results),
             "today": today,
             "page_query": urlencode({"r": key}) + "&",
@@ -345,7 +327,7 @@ def delete(request, code):
     borrower = get_borrower(request, code)
     if request.method == "POST":
         name = borrower.full_name or borrower.email
-        borrower.delete_by_registrar(by=request.user)
+        borrower.delete_account(by=request.user)
         messages.success(request, _("The account of %(name)s has been deleted.") % {"name": name})
         return redirect("libraries:my_library")
     return render(request, "borrowers/delete.html", {"borrower": borrower})

@@ -306,7 +306,7 @@ def test_pulling_to_a_taken_email_is_refused_and_changes_nothing(
 def test_an_email_taken_a_moment_ago_is_caught_by_the_database(
     borrower_a, borrower_b, library_a, registrar_b, monkeypatch
 ):
-    monkeypatch.setattr("transfers.models.email_taken", lambda email, by=None: False)
+    monkeypatch.setattr("transfers.models.check_borrower_email", lambda email, **kwargs: email)
     with pytest.raises(TransferRefused) as refused:
         pull(borrower_a, registrar_b, email=borrower_b.email)
     assert "email" in refused.value.error_dict

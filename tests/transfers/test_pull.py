@@ -99,7 +99,7 @@ def test_the_email_may_be_changed(client_b, borrower_a):
     [
         ("", "Ange låntagarens e-postadress."),
         ("inte-en-adress", "Skriv e-postadressen i formatet namn@exempel.se."),
-        ("SUNE@b.example", "Du kan inte registrera din egen e-postadress"),
+        ("SUNE@b.example", "Det här är din egen e-postadress."),
     ],
 )
 def test_the_email_is_checked(client_b, borrower_a, email, message):
@@ -115,7 +115,7 @@ def test_an_email_of_another_account_is_a_form_error(client_b, borrower_a, libra
     html = client_b.post(
         pull_url(borrower_a), {"email": other.email.upper(), "consent": "on"}
     ).content.decode()
-    assert "används redan av ett annat konto" in html
+    assert "En annan låntagare har redan den här e-postadressen." in html
     borrower_a.refresh_from_db()
     assert borrower_a.library == library_a
 

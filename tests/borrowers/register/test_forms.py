@@ -176,7 +176,7 @@ def test_samordningsnummer_validity_is_at_most_one_year_ahead(registrar):
         "adult", registrar, identifier=SAMORDNINGSNUMMER, valid_until="2027-03-16"
     ).is_valid()
     form = make("adult", registrar, identifier=SAMORDNINGSNUMMER, valid_until="2027-03-17")
-    assert codes(form, "valid_until") == ["too_long"]
+    assert codes(form, "valid_until") == ["too_far"]
     assert "2027-03-16" in form.errors["valid_until"][0]
 
 
