@@ -150,7 +150,9 @@ def type_minor_into_adult_form(page, w):
 
 def carry_over_to_minor_form(page, w):
     type_minor_into_adult_form(page, w)
-    navigate(page, page.get_by_role("button", name="Gå till Skapa låntagare under 18 år", exact=False))
+    navigate(
+        page, page.get_by_role("button", name="Gå till Skapa låntagare under 18 år", exact=False)
+    )
 
 
 def clear_last_name_and_save(page, w):
