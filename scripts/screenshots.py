@@ -25,20 +25,19 @@ OUT = ROOT / "docs" / "screenshots"
 PORT = int(os.environ.get("SCREENSHOT_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "Demo-register-2026"  # README: the password of every demo account
+PASSWORD = "Demo-register-2026"  # noqa: S105 (README: the password of every demo account)
 REGISTRAR = "registrerare@stadsbibliotek.example"
-HEAD_ADMIN = "huvudadmin@stadsbibliotek.example"
 MTM = "mtm@mtm.example"
 #: Tall pages are cut here, so that the images stay small.
 MAX_HEIGHT = {1280: 1100, 320: 1400}
 
 
 def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def serve(env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own manage.py)
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
         cwd=ROOT,
         env=env,
@@ -74,7 +73,9 @@ def shoot(context, name: str, path: str, width: int, step=None) -> None:
     page.wait_for_load_state()
     height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT[width])
     target = OUT / f"{name}-{width}.png"
-    page.screenshot(path=target, clip={"x": 0, "y": 0, "width": width, "height": height}, full_page=True)
+    page.screenshot(
+        path=target, clip={"x": 0, "y": 0, "width": width, "height": height}, full_page=True
+    )
     print(f"{target.relative_to(ROOT)}")
     page.close()
 
@@ -112,7 +113,9 @@ def main() -> None:
         server = serve(env)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox"]
+                )
                 registrar = browser.new_context(locale="sv-SE")
                 log_in(registrar, REGISTRAR)
                 for width in (1280, 320):

@@ -79,9 +79,7 @@ def test_an_unknown_list_is_not_found(registrar_client):
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_lists_show_number_email_library_and_validity_with_status(
-    registrar_client, library_a
-):
+def test_lists_show_number_email_library_and_validity_with_status(registrar_client, library_a):
     expired = BorrowerFactory(
         library=library_a, samordningsnummer=True, valid_until=TODAY - timedelta(days=1)
     )
