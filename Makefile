@@ -1,12 +1,14 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README).
 SHELL := /bin/bash
 PORT ?= 8000
+# Links in mail follow PORT (the worker renders mail), unless SITE_URL is set in the environment.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # uv is installed with pip --user when missing; find it there too.
 UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/bin/uv")
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
 
-.PHONY: run test install uv lint messages check-messages bench worker
+.PHONY: run test install uv lint messages check-messages bench worker screenshots
 
 uv:
 	@test -x "$(UV)" || { \
@@ -22,7 +24,9 @@ run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (mail worker running; Ctrl-C stops both)"
+	@echo "Links in mail point to $(SITE_URL)"
 	@trap 'kill 0' INT TERM EXIT; \
+	export SITE_URL="$(SITE_URL)"; \
 	$(MANAGE) db_worker --no-reload --interval 1 & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -54,3 +58,8 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)
+
+## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/
+## (a throw-away database; needs Chromium, as the browser tests do).
+screenshots: install
+	$(PYTHON) scripts/screenshots.py

@@ -263,9 +263,9 @@ class AccountApplicationAdmin(DecisionAdmin):
                 "%(name)s now has an account at %(library)s and gets an e-mail with a link to "
                 "choose a password."
             ) % {"name": obj.full_name, "library": obj.library.main_library.name}
-        return gettext("The application from %(name)s is rejected; the reason has been mailed.") % {
-            "name": obj.full_name
-        }
+        return gettext(
+            "The application from %(name)s is rejected; the reason is on its way by e-mail."
+        ) % {"name": obj.full_name}
 
 
 @admin.register(BranchApplication)
@@ -315,8 +315,9 @@ class BranchApplicationAdmin(DecisionAdmin):
     def decided_message(self, obj, *, approved):
         if approved:
             return gettext(
-                "%(branch)s is now a branch of %(library)s; the head administrator has been told."
+                "%(branch)s is now a branch of %(library)s; an e-mail about it is on its way to the head "
+                "administrator."
             ) % {"branch": obj.name, "library": obj.library.name}
         return gettext(
-            "The application for %(branch)s is rejected; the reason has been mailed."
+            "The application for %(branch)s is rejected; the reason is on its way by e-mail."
         ) % {"branch": obj.name}

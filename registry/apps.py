@@ -1,5 +1,12 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
+
+    def ready(self):
+        # The admin shows third-party apps under their AppConfig's English name; MTM's
+        # staff read Swedish. (Their model and field names: registry/third_party_names.py.)
+        apps.get_app_config("axes").verbose_name = _("Login attempts")
+        apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")

@@ -2,6 +2,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class PlainIdChoices:
@@ -38,6 +39,12 @@ def _plain_id_class(field_class: type) -> type:
     return type(f"PlainId{field_class.__name__}", (PlainIdChoices, field_class), {})
 
 
+#: The project's own message for a value longer than its field allows (Django's stock
+#: "Säkerställ att detta värde har som mest …" reads like a machine). A field's own
+#: max_length message wins.
+MAX_LENGTH_MESSAGE = _("Write at most %(limit_value)d characters. You wrote %(show_value)d.")
+
+
 class AccessibleFormMixin:
     """House rules for every form (accessibility.md §3): no browser validation
     bubbles, Bootstrap classes on widgets; the field template ties hints and
@@ -62,6 +69,7 @@ class AccessibleFormMixin:
                 css = "form-control"
             if css not in widget.attrs.get("class", "").split():
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            field.error_messages.setdefault("max_length", MAX_LENGTH_MESSAGE)
             if isinstance(field, forms.ModelChoiceField) and field.to_field_name is None:
                 field.__class__ = _plain_id_class(type(field))
 

@@ -25,8 +25,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -131,7 +133,11 @@ def borrower_required(view):
         if borrower is None:
             if ended is not None:
                 messages.info(request, _ENDED_MESSAGES[ended]())
-            return redirect("selfservice:login")
+            login_url = reverse("selfservice:login")
+            # Back to this page after logging in (Mina uppgifter is where a login goes anyway).
+            if request.method == "GET" and request.path != reverse("selfservice:details"):
+                login_url += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(login_url)
         request.borrower = borrower
         return view(request, *args, **kwargs)
 

@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -84,8 +86,20 @@ def login(request):
             else:
                 session.log_in(request, check.borrower)
                 services.note_login(check.borrower, channel="mina_sidor")
-                return redirect("selfservice:details")
+                return redirect(_next_page(request))
     return _render(request, "selfservice/login.html", {"form": form})
+
+
+def _next_page(request) -> str:
+    """Where a fresh login goes: the page that asked for it (?next, kept in the form's
+    address), if it is one of ours; else Mina uppgifter."""
+    wanted = request.GET.get("next", "")
+    # SECURITY: never to another site (an open redirect would lend phishing our address).
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("selfservice:details")
 
 
 def _locked_out(request):

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from borrowers.models import Borrower
 
 SESSION_KEY = "pull_candidates"
+#: code -> the e-mail address typed into the create form, offered on the pull page.
+TYPED_EMAILS_KEY = "pull_typed_emails"
 #: A registrar works on a few borrowers at a time; older entries fall out.
 MAX_CANDIDATES = 10
 
@@ -27,14 +29,15 @@ def can_be_pulled_by(borrower: Borrower, staff) -> bool:
     return not staff.library.with_branches().filter(pk=borrower.library_id).exists()
 
 
-def allow_pull(request: HttpRequest, borrower: Borrower | None) -> bool:
+def allow_pull(request: HttpRequest, borrower: Borrower | None, *, email: str = "") -> bool:
     """Let this session open the pull page for `borrower`, and remember the page
     (the create form) that *Ångra* returns to. Returns whether it was allowed:
     never for a protected identity or a borrower already at the registrar's library
     (nor for None, so a create view may pass its form's match, whatever it is).
 
     Call it from the view that matched the typed identifier, before rendering
-    `{% include "transfers/_pull_link.html" with borrower=existing %}`.
+    `{% include "transfers/_pull_link.html" with borrower=existing %}`. `email` is what
+    the registrar typed as the borrower's address: the pull page offers it.
     """
     # SECURITY: the only way into the pull page for a borrower outside one's scope.
     if borrower is None or not can_be_pulled_by(borrower, request.user):
@@ -43,7 +46,20 @@ def allow_pull(request: HttpRequest, borrower: Borrower | None) -> bool:
     candidates.pop(str(borrower.code), None)
     candidates[str(borrower.code)] = request.get_full_path()
     request.session[SESSION_KEY] = dict(list(candidates.items())[-MAX_CANDIDATES:])
+    emails = {
+        code: typed
+        for code, typed in request.session.get(TYPED_EMAILS_KEY, {}).items()
+        if code in request.session[SESSION_KEY] and code != str(borrower.code)
+    }
+    if email.strip():
+        emails[str(borrower.code)] = email.strip()
+    request.session[TYPED_EMAILS_KEY] = emails
     return True
+
+
+def typed_email(request: HttpRequest, code) -> str | None:
+    """The e-mail address typed into the create form that led to the pull page, if any."""
+    return request.session.get(TYPED_EMAILS_KEY, {}).get(str(code))
 
 
 def is_pull_allowed(request: HttpRequest, code) -> bool:
@@ -62,3 +78,6 @@ def forget_pull(request: HttpRequest, code) -> None:
     candidates = dict(request.session.get(SESSION_KEY, {}))
     if candidates.pop(str(code), None) is not None:
         request.session[SESSION_KEY] = candidates
+    emails = dict(request.session.get(TYPED_EMAILS_KEY, {}))
+    if emails.pop(str(code), None) is not None:
+        request.session[TYPED_EMAILS_KEY] = emails

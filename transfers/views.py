@@ -93,7 +93,7 @@ def confirm(request, code, library):
             request,
             _(
                 "The transfer request to %(library)s has been made. %(name)s stays at your "
-                "library until %(library)s has decided, and has been told by e-mail."
+                "library until %(library)s has decided. An e-mail about it is on its way to them."
             )
             % {"library": library.name, "name": borrower.full_name},
         )
@@ -163,13 +163,15 @@ def incoming_detail(request, code):
         if decision == "accept" and transfer.accept(by=request.user):
             messages.success(
                 request,
-                _("%(name)s has moved to %(library)s and has been told by e-mail.")
+                _("%(name)s has moved to %(library)s. An e-mail about it is on its way to them.")
                 % {"name": name, "library": transfer.to_library.name},
             )
         elif decision == "reject" and transfer.reject(by=request.user):
             messages.success(
                 request,
-                _("The transfer of %(name)s has been declined; they have been told by e-mail.")
+                _(
+                    "The transfer of %(name)s has been declined. An e-mail about it is on its way to them."
+                )
                 % {"name": name},
             )
         else:
@@ -214,7 +216,13 @@ def pull(request, code):
     if not pull_session.can_be_pulled_by(borrower, request.user):
         pull_session.forget_pull(request, code)
         raise Http404
-    form = PullForm(request.POST or None, staff=request.user, borrower=borrower)
+    form = PullForm(
+        request.POST or None,
+        staff=request.user,
+        borrower=borrower,
+        # The address just typed into the create form, not the one on file.
+        initial={"email": pull_session.typed_email(request, code) or borrower.email},
+    )
     if request.method == "POST" and form.is_valid():
         to_library = form.target_library
         try:
@@ -231,7 +239,7 @@ def pull(request, code):
             pull_session.forget_pull(request, code)
             messages.success(
                 request,
-                _("%(name)s has moved to %(library)s and has been told by e-mail.")
+                _("%(name)s has moved to %(library)s. An e-mail about it is on its way to them.")
                 % {"name": borrower.full_name, "library": to_library.name},
             )
             return redirect(_borrower_page(borrower))

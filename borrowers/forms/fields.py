@@ -17,6 +17,10 @@ from borrowers.identity import (
 class PersonalNumberField(forms.CharField):
     """Person-/Samordningsnummer: any accepted writing in, an Identity out."""
 
+    default_error_messages = {
+        "max_length": _("The number is too long: write 10 or 12 digits, for example 19121212-1212.")
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Personal or coordination number"))
         kwargs.setdefault("help_text", _("10 or 12 digits, for example 19121212-1212."))
@@ -40,6 +44,10 @@ class PersonalNumberField(forms.CharField):
 
 
 class LmaNumberField(PersonalNumberField):
+    default_error_messages = {
+        "max_length": _("The number is too long: an LMA number has 8 digits, written XX-XXXXXX.")
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("LMA number"))
         kwargs.setdefault(

@@ -22,6 +22,10 @@ from .common import get_borrower
 #: Set in the session when a protected identity was saved, so that the
 #: confirmation page shows only right after saving.
 PROTECTED_CREATED = "borrowers.protected_created"
+#: What the "wrong age" notice carries to the right create form (templates/borrowers/
+#: register/_notices.html posts them back with CARRY_OVER): nothing typed is lost.
+CARRIED_FIELDS = ("identifier", "first_name", "last_name", "email")
+CARRY_OVER = "carry_over"
 
 
 @sensitive_post_parameters("identifier")
@@ -30,7 +34,15 @@ PROTECTED_CREATED = "borrowers.protected_created"
 def create(request, kind):
     """Registrars and head administrators: one of the four create forms (Skapa …)."""
     form_class = CREATE_FORMS[kind]
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get(CARRY_OVER):
+        # From the other form's "wrong age" notice: this form, filled in with what was
+        # typed there, not yet checked. (A POST keeps the number out of the address.)
+        form = form_class(
+            registrar=request.user,
+            initial_library=request.POST.get("library"),
+            initial={name: request.POST.get(name, "") for name in CARRIED_FIELDS},
+        )
+    elif request.method == "POST":
         form = form_class(request.POST, registrar=request.user)
         if form.is_valid():
             try:
@@ -45,7 +57,8 @@ def create(request, kind):
                 return _registered(request, borrower)
     else:
         form = form_class(registrar=request.user, initial_library=request.GET.get("bibliotek"))
-    allow_pull(request, form.registered_elsewhere)  # opens *flytta användaren* (transfers)
+    # Opens *flytta användaren* (transfers), which offers the e-mail address typed here.
+    allow_pull(request, form.registered_elsewhere, email=request.POST.get("email", ""))
     return render(
         request,
         "borrowers/register/create.html",
@@ -102,14 +115,17 @@ def send_credentials(request, code):
     """Registrars and head administrators, for a borrower of their library:
     Skicka inloggningsuppgifter igen (a fresh link; earlier ones stop working)."""
     borrower = get_borrower(request, code)  # SECURITY: 404 outside the library
+    sent_before = borrower.credentials_sent_at is not None
     services.send_credentials(borrower, by=request.user)
-    messages.success(
-        request,
-        _(
+    if sent_before:
+        text = _(
             "An e-mail with the login and a new link for choosing a password is on its way to %(email)s."
         )
-        % {"email": borrower.email},
-    )
+    else:
+        text = _(
+            "An e-mail with the login and a link for choosing a password is on its way to %(email)s."
+        )
+    messages.success(request, text % {"email": borrower.email})
     return redirect("borrowers:detail", borrower.code)
 
 

@@ -1,5 +1,21 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
+  // Narrow tables become stacked rows (app.css): each cell shows its column's name.
+  // A column whose name is only for screen readers (an action link) gets none.
+  document.querySelectorAll(".table-wrapper > table").forEach(function (table) {
+    var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
+      return copy.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (cell.tagName === "TD" && names[index]) {
+          cell.setAttribute("data-label", names[index]);
+        }
+      });
+    });
+  });
   // The skip link moves focus to <main> without putting "#main-content" into the
   // address: a fragment there would travel into form actions and redirects, and a
   // page loaded with a fragment neither autofocuses the error summary nor keeps focus

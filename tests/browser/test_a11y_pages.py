@@ -36,6 +36,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.a11y]
 
 BORROWER_PASSWORD = "Sommarregn över taken"
 SITE_SUFFIX = " – MTM:s användarregister"
+#: Mina sidor is Legimus to borrowers.
+MS_SUFFIX = " – Legimus – Mina sidor"
 #: The namespaces of the registrar UI and Mina sidor whose every route needs a case.
 NAMESPACES = ("libraries", "borrowers", "transfers", "accounts", "selfservice")
 #: Best-practice rules: the second gate (accessibility.md §7.2).
@@ -140,6 +142,19 @@ def open_pull_and_confirm_without_consent(page, w):
     press("Bekräfta")(page, w)
 
 
+def type_minor_into_adult_form(page, w):
+    fill("Person-/Samordningsnummer", "20150101-2395", page)
+    fill("Förnamn", "Nora", page)
+    press("Spara")(page, w)
+
+
+def carry_over_to_minor_form(page, w):
+    type_minor_into_adult_form(page, w)
+    navigate(
+        page, page.get_by_role("button", name="Gå till Skapa låntagare under 18 år", exact=False)
+    )
+
+
 def clear_last_name_and_save(page, w):
     fill("Efternamn", "", page)
     press("Spara")(page, w)
@@ -210,6 +225,8 @@ CASES: list[Case] = [
     Case("search--results", R, url("libraries:my_library"), ("borrowers:search",), search_borrowers("and")),
     Case("search--errors", R, url("libraries:my_library"), ("borrowers:search",), search_borrowers(" ")),
     Case("search--empty", R, url("borrowers:search"), ("borrowers:search",)),
+    Case("search--no-hits", R, url("libraries:my_library"), ("borrowers:search",),
+         search_borrowers("Zzyzx")),
     # The four create forms, empty and with errors
     *[
         case
@@ -220,6 +237,10 @@ CASES: list[Case] = [
                  (f"borrowers:create_{kind}",), press("Spara")),
         )
     ],
+    Case("create-adult--wrong-age", R, url("borrowers:create_adult"),
+         ("borrowers:create_adult",), type_minor_into_adult_form),
+    Case("create-minor--carried-over", R, url("borrowers:create_adult"),
+         ("borrowers:create_minor",), carry_over_to_minor_form),
     Case("create-adult--registered-elsewhere", R, url("borrowers:create_adult"),
          ("borrowers:create_adult",), type_identifier_of_other_library),
     Case("protected-created", R, url("borrowers:create_adult"),
@@ -504,7 +525,8 @@ def visit(case: Case, page, world) -> list[str]:
     problems = []
     title = page.title()
     TITLES.setdefault(case.page, {})[case.id] = title
-    if not title.endswith(SITE_SUFFIX) or not title.removesuffix(SITE_SUFFIX).strip():
+    suffix = MS_SUFFIX if case.id.startswith("ms-") else SITE_SUFFIX
+    if not title.endswith(suffix) or not title.removesuffix(suffix).strip():
         problems.append(f"the title {title!r} does not name the page and the service")
     if "--errors" in case.id:
         if not title.startswith("Fel: "):

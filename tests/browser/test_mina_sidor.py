@@ -35,7 +35,7 @@ def log_in(page, email="lena@post.example", password=PASSWORD):
 
 def test_login_details_password_change_and_logout(page, borrower):
     page.goto("/mina-sidor/logga-in/")
-    assert page.title() == "Logga in på Mina sidor – MTM:s användarregister"
+    assert page.title() == "Logga in på Mina sidor – Legimus – Mina sidor"
     assert_accessible(page)
 
     page.get_by_role("button", name="Logga in").click()

@@ -55,7 +55,8 @@ def test_adult_at_a_branch_fill_fail_fix_save(page, login_as, registrar, branch_
     submit(page)
     assert_error_state(page, "identifier", "email", "agreement")
     notice = page.locator(".notice-danger")
-    assert notice.get_by_role("link", name="Gå till Skapa låntagare under 18 år").is_visible()
+    go = notice.get_by_role("button", name="Gå till Skapa låntagare under 18 år med det du har")
+    assert go.is_visible()
     assert page.get_by_label("Förnamn").input_value() == "Nora"
 
     page.get_by_label("Person-/Samordningsnummer").fill("19850113-9995")

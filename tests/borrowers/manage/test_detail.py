@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from tests.factories import BorrowerFactory
@@ -35,11 +36,20 @@ def test_the_page_has_the_borrower_menu(registrar_client, borrower_a):
     assert f'href="{reverse("borrowers:password", args=[borrower_a.code])}">Byt lösenord<' in nav
 
 
-def test_the_page_offers_to_send_login_details_again_by_post(registrar_client, borrower_a):
+def test_the_page_offers_to_send_login_details_by_post(registrar_client, borrower_a):
     html = page(registrar_client, borrower_a)
     url = reverse("borrowers:send_credentials", args=[borrower_a.code])
     assert f'<form method="post" action="{url}"' in html
-    assert "Skicka inloggningsuppgifter igen" in html
+    # Never sent: "igen" (again) would be untrue.
+    assert "Skicka inloggningsuppgifter</button>" in html
+    assert "Skicka inloggningsuppgifter igen" not in html
+
+
+def test_after_a_first_mail_the_button_says_again(registrar_client, borrower_a):
+    borrower_a.credentials_sent_at = timezone.now()
+    borrower_a.save()
+    html = page(registrar_client, borrower_a)
+    assert "Skicka inloggningsuppgifter igen</button>" in html
 
 
 @time_machine.travel(TODAY, tick=False)

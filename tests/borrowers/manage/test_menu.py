@@ -21,12 +21,22 @@ def menu(html):
     return html[html.index('class="side-menu"') :]
 
 
-def test_the_menu_lists_the_borrower_lists_in_order(registrar_client):
-    html = menu(registrar_client.get(reverse("libraries:my_library")).content.decode())
+def test_the_menu_lists_the_borrower_lists_in_order(client, head_admin):
+    client.force_login(head_admin)
+    html = menu(client.get(reverse("libraries:my_library")).content.decode())
     links = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", html)
     found = [text for text in links if text in MENU_LISTS]
     assert found == MENU_LISTS
     assert links.index("Visa alla användare") < links.index("Visa filialer")
+
+
+def test_a_registrar_is_not_offered_all_users_which_would_repeat_all_borrowers(
+    registrar_client,
+):
+    # Visa alla användare differs from Visa samtliga låntagare only by the staff
+    # accounts, which only head administrators see.
+    html = menu(registrar_client.get(reverse("libraries:my_library")).content.decode())
+    assert "Visa samtliga låntagare" in html and "Visa alla användare" not in html
 
 
 def test_the_current_list_is_marked_in_the_menu(registrar_client):

@@ -100,7 +100,7 @@ def test_another_librarys_registrar_never_reaches_borrower_a(
             "Andersson, Anna",
             borrower_a.email,
             str(borrower_a.code),
-            borrower_a.masked_identifier,
+            borrower_a.display_identifier,
             "Cederlund",
         )
         for secret in shown:

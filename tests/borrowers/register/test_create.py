@@ -253,10 +253,11 @@ def test_the_unique_constraints_back_the_forms(registrar, library_b):
     assert isinstance(raised.value.__cause__, IntegrityError)
 
 
-def test_a_wrong_age_error_links_to_the_right_form(registrar_client):
+def test_a_wrong_age_error_leads_to_the_right_form(registrar_client):
     page = html(registrar_client.post(create_url("adult"), valid_data("adult", identifier=MINOR)))
     assert "Numret tillhör en person under 18 år" in page
-    assert f'<a href="{create_url("minor")}">Gå till Skapa låntagare under 18 år</a>' in page
+    assert f'<form method="post" action="{create_url("minor")}" class="carry-over">' in page
+    assert "Gå till Skapa låntagare under 18 år med det du har skrivit" in page
 
 
 # --- protected identity ------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from borrowers import services
+from borrowers.models import Borrower
 from notifications.models import OutgoingMail
 from tests.factories import BorrowerFactory
 
@@ -169,6 +170,7 @@ def test_passwords_are_not_in_the_audit_log_or_the_mail_queue(client, link, borr
 
 
 def test_registrar_sends_login_details_again(registrar_client, registrar, borrower, mailoutbox):
+    Borrower.objects.filter(pk=borrower.pk).update(credentials_sent_at=timezone.now())
     url = reverse("borrowers:send_credentials", args=[borrower.code])
     response = registrar_client.post(url)
     assert response.status_code == 302
