@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "selfservice",
     "applications",
+    "stats",
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 

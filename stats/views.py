@@ -1,0 +1,116 @@
+"""Statistik in Mitt bibliotek: the registrar's own main library, its branches and
+the total. Another library's figures answer 404."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import registrar_required
+
+from . import charts
+from .counting import SERIES, monthly_series
+from .forms import chosen_range
+from .reports import library_report, series_values
+from .tables import csv_response
+
+LIBRARY_PARAMETER = "bibliotek"
+
+
+def _selected(request):
+    """The library chosen with ?bibliotek= (None: all together); 404 outside one's own."""
+    value = request.GET.get(LIBRARY_PARAMETER, "")
+    if not value:
+        return None
+    own = request.user.library.with_branches()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise Http404
+    library = own.filter(pk=int(value)).first()
+    if library is None:
+        raise Http404
+    return library
+
+
+def _query(request, selected, start, end) -> str:
+    params = {"fran": f"{start:%Y-%m-%d}", "till": f"{end:%Y-%m-%d}"}
+    if selected:
+        params[LIBRARY_PARAMETER] = selected.pk
+    return urlencode(params)
+
+
+@registrar_required
+@require_GET
+def library_statistics(request):
+    today = timezone.localdate()
+    selected = _selected(request)
+    form, start, end = chosen_range(request.GET, today)
+    report = library_report(request.user, selected=selected, start=start, end=end, today=today)
+    query = _query(request, selected, start, end)
+    return render(
+        request,
+        "stats/library.html",
+        {
+            "library": request.user.library,
+            "report": report,
+            "form": form,
+            "query": query,
+            "charts": chart_context(report.months, "stats:library_chart", query),
+            "library_parameter": LIBRARY_PARAMETER,
+        },
+    )
+
+
+def chart_context(months, url_name, query) -> list[dict]:
+    """Each series' picture: its address and its text alternative (the trend)."""
+    result = []
+    for key, label in SERIES:
+        labels, values = series_values(months, key)
+        result.append(
+            {
+                "src": f"{reverse(url_name, args=[key])}?{query}",
+                "title": str(label),
+                "alt": charts.trend_text(str(label), labels, values),
+            }
+        )
+    return result
+
+
+@registrar_required
+@require_GET
+def library_csv(request, table):
+    today = timezone.localdate()
+    selected = _selected(request)
+    _form, start, end = chosen_range(request.GET, today)
+    report = library_report(request.user, selected=selected, start=start, end=end, today=today)
+    found = report.table(table)
+    if found is None:
+        raise Http404
+    return csv_response(found, f"statistik-{table}-{start:%Y-%m-%d}-{end:%Y-%m-%d}")
+
+
+@registrar_required
+@require_GET
+def library_chart(request, series):
+    labels = dict(SERIES)
+    if series not in labels:
+        raise Http404
+    today = timezone.localdate()
+    selected = _selected(request)
+    _form, start, end = chosen_range(request.GET, today)
+    ids = {selected.pk} if selected else set(
+        request.user.library.with_branches().values_list("pk", flat=True)
+    )
+    months = monthly_series(ids, start, end, today)
+    return svg_response(str(labels[series]), *series_values(months, series))
+
+
+def svg_response(title, labels, values) -> HttpResponse:
+    response = HttpResponse(charts.bar_chart(title, labels, values), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+
