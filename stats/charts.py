@@ -29,7 +29,7 @@ STYLE = Style(
 def _without_scripts(root):
     for parent in root.iter():
         for child in list(parent):
-            if child.tag.endswith("script"):
+            if isinstance(child.tag, str) and child.tag.endswith("script"):
                 parent.remove(child)
     return root
 

@@ -52,13 +52,13 @@ CATEGORIES = [
 
 #: The columns: how many, and of these how many with samordningsnummer, expired, ending soon.
 MEASURES = [
-    Rule("count", _("Number"), lambda b, today: b),
+    Rule("count", _("Number of borrowers"), lambda b, today: b),
     Rule(
         "samordningsnummer",
         _("Of these with a coordination number"),
         lambda b, today: b.filter(id_kind=IdKind.SAMORDNINGSNUMMER),
     ),
-    Rule("expired", _("Expired"), lambda b, today: b.expired(today)),
+    Rule("expired", _("Expired accounts"), lambda b, today: b.expired(today)),
     Rule(
         "expiring",
         _("Ending within 30 days"),
@@ -100,9 +100,7 @@ def borrower_figures(borrowers: BorrowerQuerySet, today: date) -> dict:
     aggregates = {}
     for category in CATEGORIES:
         for measure in MEASURES:
-            where = _condition(
-                lambda b, c=category, m=measure: m.select(c.select(b, today), today)
-            )
+            where = _condition(lambda b, c=category, m=measure: m.select(c.select(b, today), today))
             aggregates[figure_key(category.key, measure.key)] = (
                 Count("pk", filter=where) if where else Count("pk")
             )

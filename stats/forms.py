@@ -23,13 +23,16 @@ class RangeForm(Form):
         start, end = data.get("fran"), data.get("till")
         if start and end:
             if start > end:
-                self.add_error("till", forms.ValidationError(
-                    _("The end date must not be before the start date."), code="order"
-                ))
+                self.add_error(
+                    "till",
+                    forms.ValidationError(
+                        _("The end date must not be before the start date."), code="order"
+                    ),
+                )
             elif (end - start).days > MAX_RANGE_DAYS:
-                self.add_error("fran", forms.ValidationError(
-                    _("Choose at most ten years."), code="too_long"
-                ))
+                self.add_error(
+                    "fran", forms.ValidationError(_("Choose at most ten years."), code="too_long")
+                )
         return data
 
 

@@ -16,9 +16,9 @@ from .counting import (
     MEASURES,
     SERIES,
     Month,
-    counted_events,
     add_up,
     borrower_figures,
+    counted_events,
     figure_key,
     monthly_series,
     published_services,
@@ -103,8 +103,10 @@ def library_report(registrar, *, selected, start, end, today) -> LibraryReport:
             ],
             (
                 _("Total"),
-                [sum(service_counts.get(lib.pk, {}).get(s.pk, 0) for lib in libraries)
-                 for s in services],
+                [
+                    sum(service_counts.get(lib.pk, {}).get(s.pk, 0) for lib in libraries)
+                    for s in services
+                ],
             ),
         ),
         monthly_table(report.months, _("Per month: %(name)s") % {"name": name}),
@@ -162,7 +164,10 @@ def national_report(*, start, end, today) -> NationalReport:
     }
     libraries = list(Library.objects.select_related("municipality__county").order_by())
     for library in libraries:
-        library.figures = {**figures.get(library.pk, {}), "registered": registered.get(library.pk, 0)}
+        library.figures = {
+            **figures.get(library.pk, {}),
+            "registered": registered.get(library.pk, 0),
+        }
 
     columns = [*NATIONAL_FIGURES, ("registered", _("New registrations in the range"))]
 
@@ -177,8 +182,10 @@ def national_report(*, start, end, today) -> NationalReport:
             caption,
             [heading, *[str(label) for _key, label in columns]],
             [(name, [row.get(key, 0) for key, _label in columns]) for name, row in rows],
-            (_("Total (without protected identities)"),
-             [everything.get(key, 0) for key, _label in columns]),
+            (
+                _("Total (without protected identities)"),
+                [everything.get(key, 0) for key, _label in columns],
+            ),
         )
 
     counties = {lib.municipality.county_id: lib.municipality.county.name for lib in libraries}
@@ -204,8 +211,13 @@ def national_report(*, start, end, today) -> NationalReport:
 
     all_count = figure_key("all", "count")
     report.tables = [
-        grouped("lan", _("Borrowers per county"), _("County"),
-                lambda lib: lib.municipality.county_id, counties.get),
+        grouped(
+            "lan",
+            _("Borrowers per county"),
+            _("County"),
+            lambda lib: lib.municipality.county_id,
+            counties.get,
+        ),
         Table(
             "skyddad-identitet",
             _("Protected identities (the whole country, in no library's figures)"),
@@ -213,14 +225,29 @@ def national_report(*, start, end, today) -> NationalReport:
             [(_("Protected identity"), [protected.get(key, 0) for key, _l in NATIONAL_FIGURES])],
         ),
         monthly_table(report.months, _("Per month: the whole country")),
-        grouped("bibliotekstyper", _("Borrowers per library type"), _("Library type"),
-                lambda lib: lib.library_type, lambda key: str(types.get(key, key))),
-        ranking("flest-lantagare", _("Libraries with the most borrowers"), all_count,
-                _("Borrowers")),
-        ranking("flest-nya", _("Libraries with the most new registrations in the range"),
-                "registered", _("New registrations")),
-        grouped("kommuner", _("Borrowers per municipality"), _("Municipality"),
-                lambda lib: lib.municipality_id, municipalities.get),
+        grouped(
+            "bibliotekstyper",
+            _("Borrowers per library type"),
+            _("Library type"),
+            lambda lib: lib.library_type,
+            lambda key: str(types.get(key, key)),
+        ),
+        ranking(
+            "flest-lantagare", _("Libraries with the most borrowers"), all_count, _("Borrowers")
+        ),
+        ranking(
+            "flest-nya",
+            _("Libraries with the most new registrations in the range"),
+            "registered",
+            _("New registrations"),
+        ),
+        grouped(
+            "kommuner",
+            _("Borrowers per municipality"),
+            _("Municipality"),
+            lambda lib: lib.municipality_id,
+            municipalities.get,
+        ),
     ]
     return report
 

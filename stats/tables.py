@@ -24,8 +24,11 @@ class Table:
 
     def suppressed(self) -> "Table":
         """The same table with every count under SMALL_COUNT as "färre än 5"."""
+
         def cell(value):
-            return str(_("fewer than 5")) if isinstance(value, int) and value < SMALL_COUNT else value
+            return (
+                str(_("fewer than 5")) if isinstance(value, int) and value < SMALL_COUNT else value
+            )
 
         return Table(
             f"{self.slug}-publicering",

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import registrar_required
@@ -100,8 +99,10 @@ def library_chart(request, series):
     today = timezone.localdate()
     selected = _selected(request)
     _form, start, end = chosen_range(request.GET, today)
-    ids = {selected.pk} if selected else set(
-        request.user.library.with_branches().values_list("pk", flat=True)
+    ids = (
+        {selected.pk}
+        if selected
+        else set(request.user.library.with_branches().values_list("pk", flat=True))
     )
     months = monthly_series(ids, start, end, today)
     return svg_response(str(labels[series]), *series_values(months, series))
@@ -111,6 +112,3 @@ def svg_response(title, labels, values) -> HttpResponse:
     response = HttpResponse(charts.bar_chart(title, labels, values), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from borrowers.models import Borrower
 from stats.counting import (
     borrower_figures,
     default_range,
@@ -13,7 +14,6 @@ from stats.counting import (
     monthly_series,
 )
 from stats.models import DailySnapshot
-from borrowers.models import Borrower
 from tests.factories import BorrowerFactory
 from transfers.models import TransferRequest
 
