@@ -36,7 +36,6 @@ class StatisticsAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
         return [
-            path("", view(self.changelist_view), name="{}_{}_changelist".format(*info)),
             path("<slug:table>.csv", view(self.csv_view), name="{}_{}_csv".format(*info)),
             path(
                 "publicering/<slug:table>.csv",
@@ -46,6 +45,7 @@ class StatisticsAdmin(admin.ModelAdmin):
             path(
                 "diagram/<slug:series>.svg", view(self.chart_view), name="{}_{}_chart".format(*info)
             ),
+            *super().get_urls(),  # the changelist (the national page) among them
         ]
 
     def _url(self, name):
