@@ -149,7 +149,7 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def _moment(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -158,7 +158,9 @@ def counted_events(start: date, end: date):
     also a borrower protected after registration is never counted."""
     protected = Borrower.objects.filter(protected_identity=True).values("code")
     return (
-        AuditEvent.objects.filter(at__gte=_moment(start), at__lt=_moment(end + timedelta(days=1)))
+        AuditEvent.objects.filter(
+            at__gte=day_start(start), at__lt=day_start(end + timedelta(days=1))
+        )
         .exclude(borrower_code__in=protected)
         .order_by()
     )
