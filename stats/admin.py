@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .counting import SERIES, monthly_series
 from .forms import chosen_range
 from .models import DailySnapshot
-from .reports import PUBLICATION_TABLES, national_report, series_values
+from .reports import PUBLICATION_TABLES, national_report
 from .tables import csv_response
-from .views import chart_context, svg_response
+from .views import chart_context
 
 
 @admin.register(DailySnapshot)
@@ -41,9 +40,6 @@ class StatisticsAdmin(admin.ModelAdmin):
                 "publicering/<slug:table>.csv",
                 view(self.publication_view),
                 name="{}_{}_publication".format(*info),
-            ),
-            path(
-                "diagram/<slug:series>.svg", view(self.chart_view), name="{}_{}_chart".format(*info)
             ),
             *super().get_urls(),  # the changelist (the national page) among them
         ]
@@ -83,7 +79,7 @@ class StatisticsAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "tables": tables,
-            "charts": chart_context(report.months, self._url("chart"), query),
+            "charts": chart_context(report.months),
         }
         return TemplateResponse(request, "admin/stats/national.html", context)
 
@@ -109,13 +105,3 @@ class StatisticsAdmin(admin.ModelAdmin):
             found.suppressed(),
             f"statistik-{table}-publicering-{report.start:%Y-%m-%d}-{report.end:%Y-%m-%d}",
         )
-
-    def chart_view(self, request, series):
-        self._check(request)
-        labels = dict(SERIES)
-        if series not in labels:
-            raise Http404
-        today = timezone.localdate()
-        _form, start, end = chosen_range(request.GET, today)
-        months = monthly_series(None, start, end, today)
-        return svg_response(str(labels[series]), *series_values(months, series))

@@ -7,6 +7,8 @@ image under the CSP; the page shows the same numbers in a table beside it and
 the image's text alternative says the trend.
 """
 
+import base64
+
 import pygal
 from django.utils.translation import gettext as _
 from pygal.style import Style
@@ -79,3 +81,8 @@ def trend_text(title: str, labels: list[str], values: list[int]) -> str:
         "peak": values[peak],
         "peak_month": labels[peak],
     }
+
+
+def data_url(title: str, labels: list[str], values: list[int]) -> str:
+    svg = bar_chart(title, labels, values)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

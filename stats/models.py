@@ -25,8 +25,8 @@ class DailySnapshot(models.Model):
 
     class Meta:
         ordering = ["-day", "library"]
-        verbose_name = _("statistics")
-        verbose_name_plural = _("statistics")
+        verbose_name = _("national statistics")
+        verbose_name_plural = _("national statistics")
         default_permissions = ("view",)
         constraints = [
             models.UniqueConstraint(fields=["day", "library"], name="snapshot_once_per_day"),

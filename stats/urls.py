@@ -7,5 +7,4 @@ app_name = "stats"
 urlpatterns = [
     path("", views.library_statistics, name="library"),
     path("<slug:table>.csv", views.library_csv, name="library_csv"),
-    path("diagram/<slug:series>.svg", views.library_chart, name="library_chart"),
 ]

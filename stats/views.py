@@ -1,9 +1,8 @@
 """Statistik in Mitt bibliotek: the registrar's own main library, its branches and
 the total. Another library's figures answer 404."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import registrar_required
 
 from . import charts
-from .counting import SERIES, monthly_series
+from .counting import SERIES
 from .forms import chosen_range
 from .reports import library_report, series_values
 from .tables import csv_response
@@ -56,20 +55,21 @@ def library_statistics(request):
             "report": report,
             "form": form,
             "query": query,
-            "charts": chart_context(report.months, "stats:library_chart", query),
+            "charts": chart_context(report.months),
             "library_parameter": LIBRARY_PARAMETER,
         },
     )
 
 
-def chart_context(months, url_name, query) -> list[dict]:
-    """Each series' picture: its address and its text alternative (the trend)."""
+def chart_context(months) -> list[dict]:
+    """Each series' picture, in the page itself (a data: address, which the CSP's
+    img-src allows: no request of its own), and its text alternative (the trend)."""
     result = []
     for key, label in SERIES:
         labels, values = series_values(months, key)
         result.append(
             {
-                "src": f"{reverse(url_name, args=[key])}?{query}",
+                "src": charts.data_url(str(label), labels, values),
                 "title": str(label),
                 "alt": charts.trend_text(str(label), labels, values),
             }
@@ -88,27 +88,3 @@ def library_csv(request, table):
     if found is None:
         raise Http404
     return csv_response(found, f"statistik-{table}-{start:%Y-%m-%d}-{end:%Y-%m-%d}")
-
-
-@registrar_required
-@require_GET
-def library_chart(request, series):
-    labels = dict(SERIES)
-    if series not in labels:
-        raise Http404
-    today = timezone.localdate()
-    selected = _selected(request)
-    _form, start, end = chosen_range(request.GET, today)
-    ids = (
-        {selected.pk}
-        if selected
-        else set(request.user.library.with_branches().values_list("pk", flat=True))
-    )
-    months = monthly_series(ids, start, end, today)
-    return svg_response(str(labels[series]), *series_values(months, series))
-
-
-def svg_response(title, labels, values) -> HttpResponse:
-    response = HttpResponse(charts.bar_chart(title, labels, values), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, no-store"
-    return response

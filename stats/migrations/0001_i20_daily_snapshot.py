@@ -30,8 +30,8 @@ class Migration(migrations.Migration):
                 ('library', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='libraries.library', verbose_name='library')),
             ],
             options={
-                'verbose_name': 'statistics',
-                'verbose_name_plural': 'statistics',
+                'verbose_name': 'national statistics',
+                'verbose_name_plural': 'national statistics',
                 'ordering': ['-day', 'library'],
                 'default_permissions': ('view',),
                 'constraints': [models.UniqueConstraint(fields=('day', 'library'), name='snapshot_once_per_day')],

@@ -194,7 +194,6 @@ EXPECTED = {
     # Statistik: the own library's figures (another library's: 404, tests/stats).
     "stats:library": (GET_ONLY, registrars()),
     "stats:library_csv": (GET_ONLY, registrars()),
-    "stats:library_chart": (GET_ONLY, registrars()),
     # Staff accounts
     "accounts:login": (
         ANY,
@@ -301,7 +300,6 @@ EXPECTED = {
     # MTM's national statistics (the changelist of stats.DailySnapshot).
     "admin:stats_dailysnapshot_csv": (GET_ONLY, admin()),
     "admin:stats_dailysnapshot_publication": (GET_ONLY, admin()),
-    "admin:stats_dailysnapshot_chart": (GET_ONLY, admin()),
 }
 
 # --- sample objects for URL arguments ------------------------------------------------
@@ -356,10 +354,8 @@ def subjects(name, pattern, w) -> dict[str, dict]:
         },
         "selfservice:reset_link": lambda: {"any": {"token": "vad-som-helst"}},
         "stats:library_csv": lambda: {"nu": {"table": "nu"}},
-        "stats:library_chart": lambda: {"registered": {"series": "registered"}},
         "admin:stats_dailysnapshot_csv": lambda: {"lan": {"table": "lan"}},
         "admin:stats_dailysnapshot_publication": lambda: {"kommuner": {"table": "kommuner"}},
-        "admin:stats_dailysnapshot_chart": lambda: {"registered": {"series": "registered"}},
         "accounts:password_reset_confirm": lambda: {
             "valid": _staff_reset_kwargs(w.staff[REGISTRAR_A]),
             "invalid": {"uidb64": "MQ", "token": "ogiltig-lank"},
