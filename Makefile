@@ -53,4 +53,5 @@ bench: install
 	$(PYTHON) -m benchmarks.createdb "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) snapshot_statistics
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)

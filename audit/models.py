@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,15 @@ class Action(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("expiry reminder sent")
     LOGGED_IN = "logged_in", _("logged in")
     AUTHENTICATED = "authenticated", _("login checked")
+
+
+#: The events the statistics count (stats/counting.py): partial indexes cover them.
+COUNTED_ACTIONS = [
+    Action.CREATED,
+    Action.DELETED,
+    Action.TRANSFER_ACCEPTED,
+    Action.TRANSFER_PULLED,
+]
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -77,6 +87,20 @@ class AuditEvent(models.Model):
             # The per-borrower history (GDPR art. 15 requests, MTM's admin filter).
             models.Index(fields=["borrower_code", "at"], name="audit_borrower_at_idx"),
             models.Index(fields=["search_hash"], name="audit_search_hash_idx"),
+            # Statistik: registrations, deletions and moves per month, nationally and per
+            # library (index-only on PostgreSQL; partial, so other events pay nothing).
+            models.Index(
+                fields=["action", "at"],
+                include=["library", "borrower_code"],
+                condition=Q(action__in=COUNTED_ACTIONS),
+                name="audit_counted_action_at_idx",
+            ),
+            models.Index(
+                fields=["library", "at"],
+                include=["action", "borrower_code"],
+                condition=Q(action__in=COUNTED_ACTIONS),
+                name="audit_counted_library_idx",
+            ),
         ]
 
     def __str__(self):

@@ -235,6 +235,12 @@ class Borrower(models.Model):
                 name="borrower_valid_until_idx",
                 condition=Q(valid_until__isnull=False),
             ),
+            # Statistik leaves out protected identities, also from the audit log's history.
+            models.Index(
+                fields=["code"],
+                name="borrower_protected_code_idx",
+                condition=Q(protected_identity=True),
+            ),
         ]
 
     def __str__(self):

@@ -7,23 +7,11 @@ from django.db.models import Count
 
 from borrowers.models import Borrower
 
-from .counting import borrower_figures, day_start, figure_key
+from .counting import SNAPSHOT_FIGURES, borrower_figures, day_start
 from .models import DailySnapshot
 
 #: How far back a first run, or a run after a long pause, catches up.
 MAX_CATCH_UP_DAYS = 31
-
-#: DailySnapshot column -> figure of counting.borrower_figures.
-COLUMNS = {
-    "borrowers": figure_key("all", "count"),
-    "adults": figure_key("adults", "count"),
-    "minors": figure_key("minors", "count"),
-    "lma_adults": figure_key("lma_adults", "count"),
-    "lma_minors": figure_key("lma_minors", "count"),
-    "samordningsnummer": figure_key("all", "samordningsnummer"),
-    "expired": figure_key("all", "expired"),
-    "expiring": figure_key("all", "expiring"),
-}
 
 
 def days_to_take(today: date) -> list[date]:
@@ -54,7 +42,7 @@ def take_snapshot(day: date) -> int:
             day=day,
             library_id=library_id,
             ended=ended.get(library_id, 0),
-            **{column: row[key] for column, key in COLUMNS.items()},
+            **{column: row[key] for column, key in SNAPSHOT_FIGURES.items()},
         )
         for library_id, row in figures.items()
         if library_id is not None

@@ -3,6 +3,7 @@ library type, the rankings, CSV and the publication export."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -130,3 +131,21 @@ def test_query_count_is_bounded(mtm_client, country, django_assert_max_num_queri
         LibraryFactory()
     with django_assert_max_num_queries(20):
         mtm_client.get(URL)
+
+
+def test_the_page_reads_the_nights_snapshot_where_it_exists(mtm_client, country):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from stats.counting import SNAPSHOT_FIGURES
+    from stats.reports import NATIONAL_FIGURES
+
+    assert {key for key, _label in NATIONAL_FIGURES} == set(SNAPSHOT_FIGURES.values())
+    visby = country[0]
+    visby.borrowers.update(created_at=timezone.now() - timedelta(days=2))
+    call_command("snapshot_statistics", stdout=io.StringIO())
+    html = mtm_client.get(URL).content.decode()
+    assert "ögonblicksbild" in html
+    rows = read_csv(mtm_client.get(reverse("admin:stats_dailysnapshot_csv", args=["lan"])))
+    # The snapshot counts those registered before today: Visby's six.
+    assert row(rows, "Gotlands län")[1] == "6"
