@@ -133,3 +133,31 @@ def test_the_default_range_is_24_months(db):
     start, end = default_range(date(2026, 12, 1))
     assert (start, end) == (date(2025, 1, 1), date(2026, 12, 1))
     assert len(series(None, date(2026, 12, 1))) == 24
+
+
+def test_every_figure_is_the_count_of_its_queryset_rule(library_a):
+    """Whatever the borrower rules become, one pass gives what each rule counts."""
+    from stats.counting import CATEGORIES, MEASURES
+
+    today = timezone.localdate()
+    for kind in ({}, {"minor": True}, {"samordningsnummer": True}, {"lma": True}):
+        BorrowerFactory(library=library_a, **kind)
+        BorrowerFactory(library=library_a, valid_until=today + timedelta(days=3), **kind)
+    BorrowerFactory(library=library_a, lma=True, registered_as_minor=True)
+    BorrowerFactory(
+        library=library_a, samordningsnummer=True, valid_until=today - timedelta(days=9)
+    )
+    mine = Borrower.objects.filter(library=library_a)
+    row = borrower_figures(mine, today)[library_a.pk]
+    for category in CATEGORIES:
+        for measure in MEASURES:
+            expected = measure.select(category.select(mine, today), today).count()
+            assert row[figure_key(category.key, measure.key)] == expected, (category, measure)
+
+
+def test_a_rule_that_joins_is_counted_by_a_subquery(library_a):
+    from stats.counting import _condition
+
+    BorrowerFactory(library=library_a).services.set([])
+    condition = _condition(lambda b: b.filter(services__name="Laddare"))
+    assert "pk__in" in str(condition)
