@@ -8,6 +8,7 @@ the image's text alternative says the trend.
 """
 
 import base64
+import functools
 
 import pygal
 from django.utils.translation import gettext as _
@@ -37,6 +38,13 @@ def _without_scripts(root):
 
 
 def bar_chart(title: str, labels: list[str], values: list[int]) -> bytes:
+    return _bar_chart(title, tuple(labels), tuple(values))
+
+
+@functools.lru_cache(maxsize=512)
+def _bar_chart(title: str, labels: tuple, values: tuple) -> bytes:
+    # Remembered: drawing takes a few milliseconds, and a month's figures seldom change
+    # between two looks at the page (the same input always gives the same picture).
     chart = pygal.Bar(
         js=[],
         style=STYLE,
@@ -51,8 +59,8 @@ def bar_chart(title: str, labels: list[str], values: list[int]) -> bytes:
         show_minor_x_labels=True,
     )
     chart.add_xml_filter(_without_scripts)
-    chart.x_labels = labels
-    chart.add(title, values)
+    chart.x_labels = list(labels)
+    chart.add(title, list(values))
     return chart.render()
 
 

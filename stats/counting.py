@@ -255,7 +255,7 @@ def ended_per_day(library_ids: set | None, start: date, end: date, today: date) 
         .filter(valid_until__gte=start, valid_until__lte=end)
         .order_by()
         .values("valid_until")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     }
     for row in snapshots.values("day").annotate(n=Sum("ended")):
         result[row["day"] - timedelta(days=1)] = row["n"]

@@ -23,16 +23,16 @@ def _selected(request):
     value = request.GET.get(LIBRARY_PARAMETER, "")
     if not value:
         return None
-    own = request.user.library.with_branches()
     if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise Http404
-    library = own.filter(pk=int(value)).first()
+    library = request.user.library.with_branches().filter(pk=int(value)).first()
     if library is None:
         raise Http404
     return library
 
 
-def _query(request, selected, start, end) -> str:
+def _query(selected, start, end) -> str:
+    """The page's choices, for the CSV links."""
     params = {"fran": f"{start:%Y-%m-%d}", "till": f"{end:%Y-%m-%d}"}
     if selected:
         params[LIBRARY_PARAMETER] = selected.pk
@@ -46,7 +46,6 @@ def library_statistics(request):
     selected = _selected(request)
     form, start, end = chosen_range(request.GET, today)
     report = library_report(request.user, selected=selected, start=start, end=end, today=today)
-    query = _query(request, selected, start, end)
     return render(
         request,
         "stats/library.html",
@@ -54,7 +53,7 @@ def library_statistics(request):
             "library": request.user.library,
             "report": report,
             "form": form,
-            "query": query,
+            "query": _query(selected, start, end),
             "charts": chart_context(report.months),
             "library_parameter": LIBRARY_PARAMETER,
         },
