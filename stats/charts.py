@@ -9,6 +9,7 @@ the image's text alternative says the trend.
 
 import base64
 import functools
+import math
 
 import pygal
 from django.utils.translation import gettext as _
@@ -55,10 +56,14 @@ def _bar_chart(title: str, labels: tuple, values: tuple) -> bytes:
         truncate_label=-1,
         title=title,
         print_values=False,
-        min_scale=1,
         show_minor_x_labels=True,
     )
     chart.add_xml_filter(_without_scripts)
+    # Whole numbers on the axis: these are counts of people.
+    top = max(max(values, default=0), 4)
+    step = math.ceil(top / 5)
+    chart.range = (0, step * 5)
+    chart.y_labels = list(range(0, step * 5 + 1, step))
     chart.x_labels = list(labels)
     chart.add(title, list(values))
     return chart.render()

@@ -127,6 +127,8 @@ def test_charts_are_svg_images_without_script_with_a_text_alternative(
     assert len(charts) == 5
     svg, alt = charts[0]
     assert "<svg" in svg and "<script" not in svg
+    assert re.findall(r'class="major">(\d+)</text>', svg)  # whole numbers on the axis
+    assert ">0.5<" not in svg
     assert alt.startswith("Nya registreringar per månad")
     assert "ökande, från 0 till 1" in alt
 
