@@ -202,7 +202,7 @@ def monthly_series(library_ids: set | None, start: date, end: date, today: date)
     """Per month from start to end: registrations, deletions, transfers in and out
     (accepted requests and pulls) and expiries, for the libraries `library_ids`
     taken together (a move between two of them counts for neither), or for the
-    whole country (None; a move is then both in and out). Four queries."""
+    whole country (None; a move is then both in and out). Four queries, and the snapshot's."""
     months = {m: Month(m, {key: 0 for key, _label in SERIES}) for m in months_between(start, end)}
 
     def add(month_start, key, n):
@@ -215,9 +215,8 @@ def monthly_series(library_ids: set | None, start: date, end: date, today: date)
         own = events.filter(library__isnull=False)
     else:
         own = events.filter(library_id__in=library_ids)
-    wanted = COUNTED_ACTIONS
     names = {Action.CREATED: "registered", Action.DELETED: "deleted"}
-    grouped = own.filter(action__in=wanted).values("month", "action")
+    grouped = own.filter(action__in=COUNTED_ACTIONS).values("month", "action")
     if library_ids is not None:
         # A move from one of the libraries to another of them is no transfer in.
         grouped = grouped.exclude(Q(action__in=MOVES) & Q(detail__from_library__in=library_ids))

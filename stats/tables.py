@@ -39,13 +39,22 @@ class Table:
         )
 
 
+def _cell(value):
+    """A text that Excel would run as a formula (a library named "=HYPERLINK(…)")
+    is written with a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def csv_response(table: Table, filename: str) -> HttpResponse:
     """UTF-8 with BOM and ";" between fields: what Swedish Excel opens right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(c) for c in table.columns])
+    writer.writerow([_cell(c) for c in table.columns])
     for head, values in table.all_rows():
-        writer.writerow([str(head), *values])
+        writer.writerow([_cell(head), *[_cell(v) for v in values]])
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )

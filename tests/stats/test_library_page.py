@@ -164,3 +164,9 @@ def test_query_count_is_bounded(registrar_client, library_a, django_assert_max_n
 def test_small_counts_are_suppressed_for_publication():
     table = Table("lan", "Län", ["Län", "Antal"], [("Gotlands län", [SMALL_COUNT - 1]), ("X", [5])])
     assert table.suppressed().rows == [("Gotlands län", ["färre än 5"]), ("X", [5])]
+
+
+def test_a_library_name_is_never_a_formula_in_excel(registrar_client, library_a):
+    LibraryFactory(name='=HYPERLINK("http://evil.example")', parent=library_a)
+    rows = read_csv(registrar_client.get(reverse("stats:library_csv", args=["per-bibliotek"])))
+    assert ['\'=HYPERLINK("http://evil.example")', "0", "0", "0", "0", "0"] in rows
