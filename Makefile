@@ -57,6 +57,7 @@ bench: install
 	$(PYTHON) -m benchmarks.createdb "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) snapshot_statistics
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)
 
 ## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,15 @@ class Action(models.TextChoices):
 
 #: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).
 RETENTION_RULE = "retention_rule"
+
+
+#: The events the statistics count (stats/counting.py): partial indexes cover them.
+COUNTED_ACTIONS = [
+    Action.CREATED,
+    Action.DELETED,
+    Action.TRANSFER_ACCEPTED,
+    Action.TRANSFER_PULLED,
+]
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -82,6 +92,20 @@ class AuditEvent(models.Model):
             # The per-borrower history (GDPR art. 15 requests, MTM's admin filter).
             models.Index(fields=["borrower_code", "at"], name="audit_borrower_at_idx"),
             models.Index(fields=["search_hash"], name="audit_search_hash_idx"),
+            # Statistik: registrations, deletions and moves per month, nationally and per
+            # library (index-only on PostgreSQL; partial, so other events pay nothing).
+            models.Index(
+                fields=["action", "at"],
+                include=["library", "borrower_code"],
+                condition=Q(action__in=COUNTED_ACTIONS),
+                name="audit_counted_action_at_idx",
+            ),
+            models.Index(
+                fields=["library", "at"],
+                include=["action", "borrower_code"],
+                condition=Q(action__in=COUNTED_ACTIONS),
+                name="audit_counted_library_idx",
+            ),
         ]
 
     def __str__(self):

@@ -44,6 +44,15 @@ from .urls import BASELINE_PATH
 REGISTRAR_TARGET_MS = 50
 ADMIN_TARGET_MS = 300
 REMINDER_TARGET_S = 10
+#: Statistik (issue 20): the library's page and MTM's national page.
+STATISTICS_TARGET_MS = 100
+NATIONAL_STATISTICS_TARGET_MS = 500
+TARGETS = {
+    "registrar": REGISTRAR_TARGET_MS,
+    "admin": ADMIN_TARGET_MS,
+    "statistics": STATISTICS_TARGET_MS,
+    "national statistics": NATIONAL_STATISTICS_TARGET_MS,
+}
 REMINDER_DUE = 10_000
 
 
@@ -54,7 +63,7 @@ class BenchError(Exception):
 @dataclass
 class Row:
     page: str
-    group: str  # "registrar", "admin", "baseline"
+    group: str  # "registrar", "admin", "baseline", "statistics", "national statistics"
     p50: float
     p95: float
     queries: int
@@ -210,6 +219,7 @@ def run_pages(*, iterations: int, warmup: int, log=print) -> Report:
         page("Ansökningar om biblioteksbyte", reverse("transfers:incoming"))
     except Exception as error:  # the transfers app's URL name, if it changes
         log(f"  (incoming requests skipped: {error})")
+    page("Statistik (the library, its branches, 24 months)", reverse("stats:library"), "statistics")
 
     admin = Client()
     admin.force_login(mtm)
@@ -234,6 +244,13 @@ def run_pages(*, iterations: int, warmup: int, log=print) -> Report:
         add(f"Admin search: {label} (POST)", post, "admin")
         _post, results = _search(admin, changelist, text, extra={"_search": "1"})
         admin_page(f"Admin search: {label} (results)", results)
+
+    def national(name, url):
+        add(name, lambda: admin.get(url), "national statistics")
+
+    national(
+        "Admin: Statistik (the whole country)", reverse("admin:stats_dailysnapshot_changelist")
+    )
 
     baseline = report.rows[0].p50
     for row in report.rows:
@@ -412,7 +429,7 @@ def format_report(report: Report) -> str:
         "-" * 106,
     ]
     for row in report.rows:
-        target = {"registrar": REGISTRAR_TARGET_MS, "admin": ADMIN_TARGET_MS}.get(row.group)
+        target = TARGETS.get(row.group)
         verdict = ""
         if target:
             verdict = f"p95 < {target} ms " + ("ok" if row.p95 < target else "MISSED")

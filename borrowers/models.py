@@ -222,6 +222,18 @@ class Borrower(models.Model):
                 name="borrower_valid_until_idx",
                 condition=Q(valid_until__isnull=False),
             ),
+            # Statistik leaves out protected identities, also from the audit log's history,
+            # and counts the accounts that ended per day (stats/counting.py).
+            models.Index(
+                fields=["code"],
+                name="borrower_protected_code_idx",
+                condition=Q(protected_identity=True),
+            ),
+            models.Index(
+                fields=["valid_until", "library"],
+                name="borrower_counted_validity_idx",
+                condition=Q(protected_identity=False, valid_until__isnull=False),
+            ),
         ]
 
     def __str__(self):

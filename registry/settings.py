@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "selfservice",
     "applications",
     "privacy",
+    "stats",
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", include("libraries.urls")),
+    path("mitt-bibliotek/statistik/", include("stats.urls")),
     path("konto/", include("accounts.urls")),
     path("lantagare/", include("borrowers.urls")),
     path("flytt/", include("transfers.urls")),

@@ -28,6 +28,7 @@ def _mtm_staff_group():
 
     staff = importlib.import_module("accounts.migrations.0002_mtm_staff_group")
     applications = importlib.import_module("applications.migrations.0002_mtm_staff_rights")
+    stats = importlib.import_module("stats.migrations.0002_i20_mtm_staff_rights")
     group, _ = Group.objects.get_or_create(name=staff.GROUP)
     rights = [
         Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
@@ -37,6 +38,7 @@ def _mtm_staff_group():
     rights += Permission.objects.filter(
         content_type__app_label="applications", codename__in=applications.RIGHTS
     )
+    rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
     group.permissions.set(rights)
 
 

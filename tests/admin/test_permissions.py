@@ -34,6 +34,8 @@ EXPECTED_RIGHTS = {
     "applications.change_accountapplication",
     "applications.view_branchapplication",
     "applications.change_branchapplication",
+    # stats/migrations/0002: the national statistics.
+    "stats.view_dailysnapshot",
 }
 
 

@@ -39,7 +39,7 @@ SITE_SUFFIX = " – MTM:s användarregister"
 #: Mina sidor is Legimus to borrowers.
 MS_SUFFIX = " – Legimus – Mina sidor"
 #: The namespaces of the registrar UI and Mina sidor whose every route needs a case.
-NAMESPACES = ("libraries", "borrowers", "transfers", "accounts", "selfservice")
+NAMESPACES = ("libraries", "borrowers", "transfers", "accounts", "selfservice", "stats")
 #: Best-practice rules: the second gate (accessibility.md §7.2).
 BEST_PRACTICE = "best-practice"
 #: Routes that no page visit can show, each with the reason.
@@ -49,6 +49,7 @@ EXCLUDED = {
     "transfers:cancel": "POST only: withdraws the request and redirects to Byt bibliotek",
     "selfservice:logout": "POST only: ends the session and redirects to the login page",
     "selfservice:transfer_withdraw": "POST only: withdraws and redirects to Byt bibliotek",
+    "stats:library_csv": "a CSV download, not a page",
 }
 
 
@@ -217,6 +218,10 @@ CASES: list[Case] = [
     Case("head-admins", H, url("libraries:head_admins"), ("libraries:head_admins",)),
     Case("registrars", H, url("libraries:registrars"), ("libraries:registrars",)),
     Case("mediators", H, url("libraries:mediators"), ("libraries:mediators",)),
+    # Statistik: tables, charts and the date range
+    Case("statistics", H, url("stats:library"), ("stats:library",)),
+    Case("statistics--errors", R, path(reverse("stats:library") + "?fran=2026-13-01&till="),
+         ("stats:library",)),
     *[
         Case(f"list-{slug}", H if slug == "alla-anvandare" else R,
              path(reverse("borrowers:list", args=[slug])), ("borrowers:list",))

@@ -191,6 +191,9 @@ EXPECTED = {
     "libraries:head_admins": (ANY, head_admins()),
     "libraries:registrars": (ANY, head_admins()),
     "libraries:mediators": (ANY, head_admins()),
+    # Statistik: the own library's figures (another library's: 404, tests/stats).
+    "stats:library": (GET_ONLY, registrars()),
+    "stats:library_csv": (GET_ONLY, registrars()),
     # Staff accounts
     "accounts:login": (
         ANY,
@@ -296,6 +299,9 @@ EXPECTED = {
     # Deciding applications for accounts and branches (MTM staff with change rights).
     "admin:applications_accountapplication_decide": (GET_ONLY, admin()),
     "admin:applications_branchapplication_decide": (GET_ONLY, admin()),
+    # MTM's national statistics (the changelist of stats.DailySnapshot).
+    "admin:stats_dailysnapshot_csv": (GET_ONLY, admin()),
+    "admin:stats_dailysnapshot_publication": (GET_ONLY, admin()),
 }
 
 # --- sample objects for URL arguments ------------------------------------------------
@@ -349,6 +355,9 @@ def subjects(name, pattern, w) -> dict[str, dict]:
             "invalid": {"token": "inte-en-giltig-länk"},
         },
         "selfservice:reset_link": lambda: {"any": {"token": "vad-som-helst"}},
+        "stats:library_csv": lambda: {"nu": {"table": "nu"}},
+        "admin:stats_dailysnapshot_csv": lambda: {"lan": {"table": "lan"}},
+        "admin:stats_dailysnapshot_publication": lambda: {"kommuner": {"table": "kommuner"}},
         "accounts:password_reset_confirm": lambda: {
             "valid": _staff_reset_kwargs(w.staff[REGISTRAR_A]),
             "invalid": {"uidb64": "MQ", "token": "ogiltig-lank"},
