@@ -217,6 +217,8 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 # A worker's claim on a mail is a lease: a mail claimed longer ago than this by a
 # worker that died is sent by the next (notifications/recovery.py). Longer than a
 # whole SMTP conversation (about eight steps of EMAIL_TIMEOUT each).
+# Mail waiting longer than this makes mail_queue_status fail and /healthz say "late".
+MAIL_QUEUE_MAX_AGE_MINUTES = env.int("MAIL_QUEUE_MAX_AGE_MINUTES", default=30)
 MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=max(300, 10 * EMAIL_TIMEOUT))
 
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
