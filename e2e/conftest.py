@@ -6,6 +6,7 @@ the session prints, line by line, what it proved.
 
 import os
 import re
+import time
 import urllib.request
 
 import pytest
@@ -50,7 +51,8 @@ def stack():
 def smtp(stack):
     """The SMTP server, accepting, with an empty inbox; back to accepting afterwards."""
     stack.smtp.mode = "accept"
-    stack.smtp.delivered.clear()
+    for record in (stack.smtp.delivered, stack.smtp.refused, stack.smtp.held):
+        record.clear()
     yield stack.smtp
     stack.smtp.mode = "accept"
 
@@ -90,6 +92,31 @@ def log_in(page, email, password=DEMO_PASSWORD):
     page.wait_for_load_state()
     assert "/konto/logga-in/" not in page.url, page.content()[:2000]
     return page
+
+
+def wait_until(condition, what, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
+        time.sleep(0.2)
+    return result
+
+
+def ask_for_password_reset(page, email):
+    """Glömt lösenord on the staff login: queues one mail to `email`."""
+    page.goto("/konto/glomt-losenord/")
+    page.get_by_label("E-post").fill(email)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/konto/glomt-losenord/skickat/")
+
+
+def mail_rows(stack, to):
+    """(status, attempts, last_error) of every mail to `to`, as the database has them."""
+    return stack.sql(
+        "SELECT status, attempts, last_error FROM notifications_outgoingmail"
+        ' WHERE "to" = %s ORDER BY id',
+        (to,),
+    )
 
 
 def fetch(stack, path, *, cookies=None, data=None, headers=None, method=None):

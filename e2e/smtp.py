@@ -11,6 +11,7 @@ disconnects while the server stalls delivers nothing, as with a real server.
 
 import asyncio
 import threading
+import time
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -22,15 +23,18 @@ class FaultySmtpHandler:
     def __init__(self):
         self.mode = "accept"
         self.delivered: list[EmailMessage] = []
-        self.refused = 0
+        self.refused: list[float] = []  # when each refusal happened (monotonic)
+        self.held: list[EmailMessage] = []  # mail received, then stalled on
         self.abandoned = 0  # stalled sessions whose client went away
         self.stalling = threading.Event()  # set while a DATA is held
 
     async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
         if self.mode == "refuse":
-            self.refused += 1
+            self.refused.append(time.monotonic())
             return "451 4.3.0 Try again later"
         if self.mode == "stall":
+            self.held.append(message)
             self.stalling.set()
             try:
                 while self.mode == "stall":
@@ -40,7 +44,6 @@ class FaultySmtpHandler:
                 raise
             finally:
                 self.stalling.clear()
-        message = message_from_bytes(envelope.content, policy=default_policy)
         self.delivered.append(message)
         return "250 2.0.0 Message accepted for delivery"
 

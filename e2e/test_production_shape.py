@@ -3,27 +3,26 @@ gunicorn (DJANGO_DEBUG=false), mail through the worker to an SMTP server."""
 
 import json
 import re
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import REGISTRAR, NoRedirect, fetch, link_in, log_in, session_cookies
+from e2e.conftest import (
+    REGISTRAR,
+    NoRedirect,
+    fetch,
+    link_in,
+    log_in,
+    session_cookies,
+    wait_until,
+)
 
 AGREEMENT = "Jag förbinder mig att följa MTM:s låneregler"
 IDENTIFIER = "19850113-9995"  # Skatteverket's test number
 BORROWER_EMAIL = "e2e.nora@post.example"
 BORROWER_PASSWORD = "blå-sommar-eka-e2e"
-
-
-def wait_for_mail(smtp, address, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not smtp.delivered_to(address):
-        assert time.monotonic() < deadline, f"no mail to {address} within {timeout} s"
-        time.sleep(0.2)
-    return smtp.delivered_to(address)
 
 
 def test_a_registrar_registers_a_borrower_who_chooses_a_password_and_logs_in_through_the_api(
@@ -41,7 +40,7 @@ def test_a_registrar_registers_a_borrower_who_chooses_a_password_and_logs_in_thr
     page.wait_for_url(re.compile(r"/lantagare/[0-9a-f-]{36}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nora Ende")
 
-    [mail] = wait_for_mail(smtp, BORROWER_EMAIL)
+    [mail] = wait_until(lambda: smtp.delivered_to(BORROWER_EMAIL), "the credentials mail")
     link = link_in(mail)
     assert link.startswith(f"{stack.url}/lantagare/losenord/")
     assert re.fullmatch(r"<mail-\d+\.\d+@localhost>", mail["Message-ID"])

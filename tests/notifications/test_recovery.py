@@ -122,3 +122,26 @@ def test_every_attempt_at_a_mail_carries_the_same_message_id(
     assert OutgoingMail.objects.get(pk=other.pk).status == MailStatus.SENT
     sent_ids = [m.message()["Message-ID"] for m in mailoutbox]
     assert first in sent_ids and len(set(sent_ids)) == 2  # another mail, another id
+
+
+def test_the_worker_waits_out_a_database_outage_instead_of_exiting(database_queue, monkeypatch):
+    from django.db.utils import OperationalError
+    from django_tasks_db.management.commands import db_worker as library
+
+    from notifications.management.commands import db_worker
+
+    calls = []
+
+    def library_worker(self, *args, **options):
+        calls.append(options["batch"])
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(library.Command, "handle", library_worker)
+    monkeypatch.setattr(db_worker, "DATABASE_RETRY_SECONDS", 0)
+    call_command("db_worker", "--no-reload", "--no-startup-delay", verbosity=0)
+    assert calls == [False, False]  # ran again after the outage
+
+    calls.clear()
+    with pytest.raises(OperationalError):  # a one-off batch run reports the outage
+        call_command("db_worker", "--batch", "--no-reload", verbosity=0)
