@@ -6,7 +6,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
 
-.PHONY: run test install uv lint messages check-messages bench worker
+.PHONY: run test install uv lint messages check-messages bench worker e2e loadtest
 
 uv:
 	@test -x "$(UV)" || { \
@@ -54,3 +54,11 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)
+
+## make e2e: the production processes together without Docker (a private PostgreSQL,
+## gunicorn with DJANGO_DEBUG=false, the mail worker, Caddy with TLS, an SMTP server with
+## faults) and Chromium over HTTPS; prints what it proved. Needs caddy, chromium and the
+## PostgreSQL server binaries. Ports E2E_PORT_BASE (8180) to +4. See README.
+E2E_ARGS ?=
+e2e: install
+	$(UV) run --frozen pytest e2e -p no:cacheprovider $(E2E_ARGS)

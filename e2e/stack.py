@@ -29,7 +29,11 @@ import psycopg
 from e2e.smtp import start_smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_BIN = Path(os.environ.get("E2E_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# Debian's PostgreSQL server binaries (initdb, pg_ctl): the newest installed version.
+PG_BIN = Path(
+    os.environ.get("E2E_PG_BIN")
+    or max(Path("/usr/lib/postgresql").glob("*/bin"), default=Path("/usr/lib/postgresql/15/bin"))
+)
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
@@ -80,9 +84,12 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
 
+    root = ROOT
+    manage_command = (PYTHON, "manage.py")
+
     def manage(self, *args: str, check=True, timeout=600) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [PYTHON, "manage.py", *args],
+            [*self.manage_command, *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
