@@ -62,3 +62,15 @@ bench: install
 E2E_ARGS ?=
 e2e: install
 	$(UV) run --frozen pytest e2e -p no:cacheprovider $(E2E_ARGS)
+
+## make loadtest: registrars' day mix with locust at 1, 8 and 32 users against the e2e stack on
+## a seed_scale database of LOADTEST_N borrowers (seeding skipped when it holds that N);
+## prints throughput, p50/p95/p99 and errors. Not part of make test or CI; docs/performance.md.
+LOADTEST_N ?= 100000
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_loadtest
+LOADTEST_ARGS ?=
+loadtest: install
+	$(PYTHON) -m benchmarks.createdb "$(LOADTEST_DATABASE_URL)"
+	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(LOADTEST_N) --skip-if-seeded --reset
+	$(PYTHON) -m e2e.loadtest --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS)
