@@ -72,7 +72,9 @@ class Registrar(HttpUser):
         self.client.verify = os.environ["LOADTEST_CA"]
         cookies = SESSIONS[next(_next_session) % len(SESSIONS)]
         for name, value in cookies.items():
-            self.client.cookies.set(name, value, domain="localhost", path="/")
+            # http.cookiejar files a dotless host's cookies under "<host>.local": so must
+            # we, or the server's next Set-Cookie would make a second cookie of that name.
+            self.client.cookies.set(name, value, domain="localhost.local", path="/")
         self.borrowers = []
 
     def post(self, url, data, name):

@@ -74,6 +74,27 @@ def test_mail_claimed_within_the_lease_is_left_to_its_worker(database_queue, reg
     assert requeue_stale_tasks(now=timezone.now() + timedelta(seconds=2)) == 1
 
 
+def test_a_running_worker_recovers_stale_mail_in_the_background(
+    database_queue, registrar, mailoutbox
+):
+    from notifications.management.commands.db_worker import recover_periodically
+
+    mail = queue_mail(MailKind.STAFF_PASSWORD_RESET, to=registrar.email, user=registrar.pk)
+    task = claimed_by_a_worker_that_died(mail, seconds_ago=400)
+
+    class OneRound:  # stop.wait(): time for one round, then stop
+        rounds = iter([False, True])
+
+        def wait(self, seconds):
+            return next(self.rounds)
+
+    recover_periodically(OneRound(), 150)
+    task.refresh_from_db()
+    assert task.status == "READY"
+    run_worker()
+    assert len(mailoutbox) == 1
+
+
 def test_only_the_mail_tasks_are_requeued(database_queue, registrar):
     other = DBTaskResult.objects.create(
         status="RUNNING",
