@@ -58,14 +58,13 @@ class Stack:
         self.processes: dict[str, subprocess.Popen] = {}
         self.smtp_controller = self.smtp = None
         self.service_token = None
+        self._secret = secrets.token_urlsafe(50)
 
     # --- environment -------------------------------------------------------------
 
     @property
     def env(self) -> dict[str, str]:
         """Production settings, as compose sets them; short timeouts so faults show fast."""
-        if not hasattr(self, "_secret"):
-            self._secret = secrets.token_urlsafe(50)
         return {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
             "DJANGO_DEBUG": "false",
