@@ -39,11 +39,14 @@ def proved():
 
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(request):
     stack = Stack()
     try:
         yield stack.start()
     finally:
+        if request.session.testsfailed:  # the logs go with the temporary folder: show them
+            for name in ("gunicorn", "worker", "caddy"):
+                print(f"\n--- last lines of the {name} log\n{stack.log(name)[-4000:]}")
         stack.stop()
 
 

@@ -122,4 +122,6 @@ def test_plain_http_is_redirected_and_healthz_reports(stack, proved):
     assert redirect.value.headers["Location"] == "https://localhost/konto/logga-in/"
     status, body = fetch(stack, "/healthz")
     assert status == 200 and body.startswith("database: ok\nmigrations: ok\nmail: ok")
-    proved(f"plain HTTP is redirected to HTTPS; /healthz through Caddy says {body.split()}")
+    proved(
+        f"plain HTTP is redirected to HTTPS; /healthz through Caddy: {'; '.join(body.splitlines())}"
+    )
