@@ -7,11 +7,14 @@ from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core.management import call_command, get_commands
+from django.db.utils import OperationalError
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker as library
 from django_tasks_db.models import DBTaskResult
 
 from notifications import mail as mail_module
 from notifications.mail import queue_mail
+from notifications.management.commands import db_worker
 from notifications.models import MailKind, MailStatus, OutgoingMail
 from notifications.recovery import requeue_stale_tasks
 
@@ -77,8 +80,6 @@ def test_mail_claimed_within_the_lease_is_left_to_its_worker(database_queue, reg
 def test_a_running_worker_recovers_stale_mail_in_the_background(
     database_queue, registrar, mailoutbox
 ):
-    from notifications.management.commands.db_worker import recover_periodically
-
     mail = queue_mail(MailKind.STAFF_PASSWORD_RESET, to=registrar.email, user=registrar.pk)
     task = claimed_by_a_worker_that_died(mail, seconds_ago=400)
 
@@ -88,7 +89,7 @@ def test_a_running_worker_recovers_stale_mail_in_the_background(
         def wait(self, seconds):
             return next(self.rounds)
 
-    recover_periodically(OneRound(), 150)
+    db_worker.recover_periodically(OneRound(), 150)
     task.refresh_from_db()
     assert task.status == "READY"
     run_worker()
@@ -146,11 +147,6 @@ def test_every_attempt_at_a_mail_carries_the_same_message_id(
 
 
 def test_the_worker_waits_out_a_database_outage_instead_of_exiting(database_queue, monkeypatch):
-    from django.db.utils import OperationalError
-    from django_tasks_db.management.commands import db_worker as library
-
-    from notifications.management.commands import db_worker
-
     calls = []
 
     def library_worker(self, *args, **options):
