@@ -18,6 +18,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from e2e.stack import ROOT, Stack
 
@@ -61,7 +62,7 @@ def run_locust(stack: Stack, users: int, seconds: int, sessions: list[dict]) -> 
     prefix = stack.tmp / f"locust_{users}"
     subprocess.run(
         [
-            str(ROOT / ".venv" / "bin" / "locust"),
+            str(Path(sys.executable).with_name("locust")),
             "-f",
             "e2e/locustfile.py",
             "--headless",

@@ -18,6 +18,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -34,7 +35,7 @@ PG_BIN = Path(
     os.environ.get("E2E_PG_BIN")
     or max(Path("/usr/lib/postgresql").glob("*/bin"), default=Path("/usr/lib/postgresql/15/bin"))
 )
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PYTHON = sys.executable  # the project environment that runs the tests (uv run)
 
 
 def pg_bin(name: str) -> str:
