@@ -8,7 +8,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
 
-.PHONY: run test install uv lint messages check-messages bench worker screenshots
+.PHONY: run test install uv lint messages check-messages bench worker screenshots e2e loadtest
 
 uv:
 	@test -x "$(UV)" || { \
@@ -64,3 +64,23 @@ bench: install
 ## (a throw-away database; needs Chromium, as the browser tests do).
 screenshots: install
 	$(PYTHON) scripts/screenshots.py
+
+## make e2e: the production processes together without Docker (a private PostgreSQL,
+## gunicorn with DJANGO_DEBUG=false, the mail worker, Caddy with TLS, an SMTP server with
+## faults) and Chromium over HTTPS; prints what it proved. Needs caddy, chromium and the
+## PostgreSQL server binaries. Ports E2E_PORT_BASE (8180) to +4. See README.
+E2E_ARGS ?=
+e2e: install
+	$(UV) run --frozen pytest e2e -p no:cacheprovider $(E2E_ARGS)
+
+## make loadtest: registrars' day mix with locust at 1, 8 and 32 users against the e2e stack on
+## a seed_scale database of LOADTEST_N borrowers (seeding skipped when it holds that N);
+## prints throughput, p50/p95/p99 and errors. Not part of make test or CI; docs/performance.md.
+LOADTEST_N ?= 100000
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_loadtest
+LOADTEST_ARGS ?=
+loadtest: install
+	$(PYTHON) -m benchmarks.createdb "$(LOADTEST_DATABASE_URL)"
+	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(LOADTEST_N) --skip-if-seeded --reset
+	$(PYTHON) -m e2e.loadtest --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS)

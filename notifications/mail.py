@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 from smtplib import SMTPException
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -82,6 +83,13 @@ def render_mail(kind: str, *, to: str, context: dict) -> EmailMultiAlternatives:
     return message
 
 
+def message_id(mail: OutgoingMail) -> str:
+    """The same Message-ID on every attempt at one mail, so that mail systems (and
+    people) can tell a duplicate when a worker died after the server accepted it."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<mail-{mail.pk}.{mail.created_at:%Y%m%d%H%M%S%f}@{host}>"
+
+
 def build_context(mail: OutgoingMail) -> dict | None:
     builder = _BUILDERS.get(mail.kind)
     return builder(mail.context) if builder else dict(mail.context)
@@ -121,6 +129,7 @@ def deliver_mail(mail_id: int) -> str:
             return "cancelled"
         mail.attempts += 1
         mail.subject = message.subject[:200]
+        message.extra_headers["Message-ID"] = message_id(mail)
         try:
             message.send()
         except (SMTPException, OSError) as error:

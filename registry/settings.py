@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "csp",
+    # Before django_tasks_db: its db_worker command shadows the library's (stale-mail recovery).
+    "notifications",
     "django_tasks",
     "django_tasks_db",
     "registry",
@@ -56,7 +58,6 @@ INSTALLED_APPS = [
     "libraries",
     "borrowers",
     "transfers",
-    "notifications",
     "audit",
     "selfservice",
     "applications",
@@ -200,7 +201,9 @@ STORAGES = {
 # or smtp+tls://user:password@mail.example.se:587.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
 vars().update(EMAIL_CONFIG)
-EMAIL_TIMEOUT = 20
+# Seconds per SMTP step (connect, each command, the data): a stalled server cannot
+# hold a mail for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The display name is quoted: the colon in "MTM:s" is not allowed unquoted, and an
 # SMTP server would never get the mail (Django refuses the address before sending).
 DEFAULT_FROM_EMAIL = env(
@@ -213,6 +216,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+# A worker's claim on a mail is a lease: a mail claimed longer ago than this by a
+# worker that died is sent by the next (notifications/recovery.py). Longer than a
+# whole SMTP conversation (about eight steps of EMAIL_TIMEOUT each).
+# Mail waiting longer than this makes mail_queue_status fail and /healthz say "late".
+MAIL_QUEUE_MAX_AGE_MINUTES = env.int("MAIL_QUEUE_MAX_AGE_MINUTES", default=30)
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=max(300, 10 * EMAIL_TIMEOUT))
 
 # Retention of personal data (privacy app, `manage.py apply_retention`, docs/privacy.md).
 # An account whose validity ended more than RETENTION_EXPIRED_MONTHS ago is deleted,

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from registry import health
 from selfservice import session as borrower_session
 
 
@@ -15,10 +16,17 @@ def accessibility(request):
 
 
 @login_not_required
+@never_cache
 @require_GET
 def healthz(request):
-    """The load balancer: the process answers. Reveals nothing."""
-    return HttpResponse("ok", content_type="text/plain")
+    """The proxy, compose and monitoring: 200 when the database answers and every
+    migration is applied, else 503. The mail queue's age is reported but never
+    fails the check: a mail server outage must not take the site out of the proxy
+    (mail_queue_status alerts on it). Counts and ages only, nothing personal."""
+    checks = health.check()
+    healthy = checks["database"] == "ok" and checks["migrations"] == "ok"
+    body = "".join(f"{name}: {value}\n" for name, value in checks.items())
+    return HttpResponse(body, content_type="text/plain", status=200 if healthy else 503)
 
 
 @login_not_required

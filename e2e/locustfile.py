@@ -1,0 +1,141 @@
+"""Registrars doing the day's mix, for make loadtest (run by e2e/loadtest.py).
+
+Each simulated registrar uses a session that loadtest.py opened beforehand (so
+Argon2 logins are not part of the figures) and, between requests, waits 0.5-2 s
+like a person reading a page. Only ever against 127.0.0.1 (Caddy of the e2e stack).
+"""
+
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+from itertools import count
+
+from locust import HttpUser, between, task
+from stdnum import luhn
+
+SESSIONS = json.loads(os.environ["LOADTEST_SESSIONS"])  # [{cookie name: value}, …]
+_next_session = count()
+BORROWER_LINK = re.compile(r'href="(/lantagare/[0-9a-f-]{36}/)"')
+TRANSFER_LINK = re.compile(r'href="(/flytt/ansokan/[0-9a-f-]{36}/)"')
+LISTS = ["samtliga", "vuxna", "gar-ut"]
+SEARCHES = ["Andersson", "Anna", "post.example", "Lind", "Karlsson Eva"]
+
+
+class FormDefaults(HTMLParser):
+    """What a browser would submit from the page's first POST form as it stands."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self.checkboxes: dict[str, list[str]] = {}
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            if attrs.get("type") == "checkbox":
+                self.checkboxes.setdefault(name, []).append(attrs.get("value", "on"))
+                if "checked" in attrs:
+                    self.data.setdefault(name, []).append(attrs.get("value", "on"))
+            elif attrs.get("type") not in ("radio", "submit"):
+                self.data.setdefault(name, []).append(attrs.get("value", ""))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = [attrs.get("value", "")]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def form_of(html: str) -> FormDefaults:
+    parser = FormDefaults()
+    parser.feed(html)
+    return parser
+
+
+def new_personnummer() -> str:
+    """A valid personnummer from 1930-1939, unlikely to be in the seeded range."""
+    birth = f"{random.randint(30, 39):02d}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+    serial = f"{random.randint(0, 999):03d}"
+    return f"19{birth}{serial}{luhn.calc_check_digit(birth + serial)}"
+
+
+class Registrar(HttpUser):
+    wait_time = between(0.5, 2)
+
+    def on_start(self):
+        self.client.verify = os.environ["LOADTEST_CA"]
+        cookies = SESSIONS[next(_next_session) % len(SESSIONS)]
+        for name, value in cookies.items():
+            # http.cookiejar files a dotless host's cookies under "<host>.local": so must
+            # we, or the server's next Set-Cookie would make a second cookie of that name.
+            self.client.cookies.set(name, value, domain="localhost.local", path="/")
+        self.borrowers = []
+
+    def post(self, url, data, name):
+        token = self.client.cookies.get("__Host-csrftoken")
+        headers = {"Referer": self.host + url, "Origin": self.host}
+        with self.client.post(
+            url,
+            data={**data, "csrfmiddlewaretoken": token},
+            headers=headers,
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{name}: {response.status_code}, not a redirect")
+            return response
+
+    @task(3)
+    def start_page(self):
+        self.client.get("/", name="start page")
+
+    @task(3)
+    def borrower_list(self):
+        response = self.client.get(f"/lantagare/lista/{random.choice(LISTS)}/", name="list (Visa)")
+        self.borrowers = BORROWER_LINK.findall(response.text) or self.borrowers
+
+    @task(3)
+    def search(self):
+        response = self.post("/lantagare/sok/", {"q": random.choice(SEARCHES)}, "search (POST)")
+        if response.status_code == 302:
+            results = self.client.get(response.headers["Location"], name="search results")
+            self.borrowers = BORROWER_LINK.findall(results.text) or self.borrowers
+
+    @task(2)
+    def borrower_page(self):
+        if self.borrowers:
+            self.client.get(random.choice(self.borrowers), name="borrower page")
+
+    @task(1)
+    def register(self):
+        page = self.client.get("/lantagare/skapa/vuxen/", name="registration form")
+        form = form_of(page.text)
+        number = new_personnummer()
+        data = {
+            **form.data,
+            "identifier": number,
+            "first_name": "Last",
+            "last_name": "Testsson",
+            "email": f"last.{number}@post.example",
+            "agreement": "on",
+            "services": form.checkboxes.get("services", [])[:1],
+        }
+        data.pop("csrfmiddlewaretoken", None)
+        self.post("/lantagare/skapa/vuxen/", data, "registration (POST)")
+
+    @task(1)
+    def transfer_decision(self):
+        incoming = self.client.get("/flytt/", name="transfer requests")
+        requests = TRANSFER_LINK.findall(incoming.text)
+        if requests:
+            url = random.choice(requests)
+            self.client.get(url, name="transfer request")
+            decision = random.choice(["accept", "reject"])
+            self.post(url, {"decision": decision}, "transfer decision (POST)")
