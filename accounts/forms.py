@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import AccessibleFormMixin
+from selfservice import throttle
 
 from .models import StaffUser
 
@@ -49,8 +50,15 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
         return StaffUser.objects.filter(email__iexact=email, is_active=True)
 
     def save(self, **kwargs):
-        """Queue a reset mail per matching account; the link is minted at delivery."""
-        for user in self.get_users(self.cleaned_data["email"]):
+        """Queue a reset mail per matching account; the link is minted at delivery.
+        At most AXES_FAILURE_LIMIT mails per (normalised) e-mail within the cool-off
+        window, the same throttle as Mina sidor's, so nobody can flood a mailbox."""
+        email = self.cleaned_data["email"]
+        users = list(self.get_users(email))
+        if not users or throttle.is_locked(throttle.Channel.RESET, email=email):
+            return
+        throttle.record_failure(throttle.Channel.RESET, email=email)
+        for user in users:
             queue_mail(MailKind.STAFF_PASSWORD_RESET, to=user.email, user=user.pk)
 
 
