@@ -19,4 +19,5 @@ RUN DJANGO_DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build \
 
 USER registry
 EXPOSE 8000
-CMD ["gunicorn", "registry.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# deploy/gunicorn.conf.py: the access log writes paths only (no tokens).
+CMD ["gunicorn", "registry.wsgi", "-c", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -210,6 +210,8 @@ EXPECTED = {
         ),
     ),
     "accounts:password_reset_complete": (GET_ONLY, everyone(OK)),
+    # The mailed links (token in the query string) only move the token into the session.
+    "accounts:set_password_link": (GET_ONLY, everyone(REDIRECT)),
     # Registering borrowers
     "borrowers:create_adult": (ANY, registrars()),
     "borrowers:create_minor": (ANY, registrars()),
@@ -221,6 +223,9 @@ EXPECTED = {
     "borrowers:send_credentials": (POST_ONLY, scoped()),
     "borrowers:password_chosen": (ANY, everyone(OK)),
     "borrowers:choose_password": (ANY, everyone({"valid": OK, "invalid": NOT_FOUND})),
+    "borrowers:password_link": (GET_ONLY, everyone(REDIRECT)),
+    # Without a token in the session (no mailed link opened): the invalid-link page.
+    "borrowers:choose_password_here": (ANY, everyone(NOT_FOUND)),
     # Finding and managing borrowers
     "borrowers:search": (ANY, registrars()),
     "borrowers:list": (
@@ -255,6 +260,7 @@ EXPECTED = {
     "selfservice:forgot_password_sent": (GET_ONLY, everyone(OK)),
     "selfservice:reset_password": (ANY, everyone(OK)),
     "selfservice:reset_link": (GET_ONLY, everyone(REDIRECT)),
+    "selfservice:password_link": (GET_ONLY, everyone(REDIRECT)),
     "selfservice:transfer": (GET_ONLY, mina_sidor()),
     "selfservice:transfer_confirm": (
         ANY,
@@ -347,6 +353,7 @@ def subjects(name, pattern, w) -> dict[str, dict]:
             "invalid": {"token": "inte-en-giltig-länk"},
         },
         "selfservice:reset_link": lambda: {"any": {"token": "vad-som-helst"}},
+        "accounts:set_password_link": lambda: {"any": {"uidb64": "MQ"}},
         "accounts:password_reset_confirm": lambda: {
             "valid": _staff_reset_kwargs(w.staff[REGISTRAR_A]),
             "invalid": {"uidb64": "MQ", "token": "ogiltig-lank"},
