@@ -95,7 +95,7 @@ def gunicorn(tmp_path):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310 (http, local)
                 break
             except OSError:
                 time.sleep(0.1)
@@ -114,12 +114,13 @@ def _choose_password(opener, link: str, password: str) -> str:
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": csrf, "new_password1": password, "new_password2": password}
     ).encode()
-    return opener.open(urllib.request.Request(here, data=data, headers={"Referer": here})).geturl()
+    submit = urllib.request.Request(here, data=data, headers={"Referer": here})  # noqa: S310
+    return opener.open(submit).geturl()
 
 
 def test_no_live_token_in_gunicorns_log(gunicorn):
     links, log = gunicorn
-    staff_link, credentials_link, reset_link = links
+    assert len(links) == 3  # staff welcome/reset, login details, Glömt lösenord
     done = []
     for link in links:
         opener = urllib.request.build_opener(
