@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from borrowers.admin import AutocompleteFilter, LibraryFilter
 from notifications.mail import queue_mail
 from notifications.models import MailKind
+from registry.forms import NameFieldsMixin
 
 from .models import StaffUser, end_sessions_of
 
@@ -46,7 +47,7 @@ def check_workplace(cleaned: dict, *, is_staff: bool) -> dict[str, str]:
     return errors
 
 
-class StaffUserCreationForm(forms.ModelForm):
+class StaffUserCreationForm(NameFieldsMixin, forms.ModelForm):
     """MTM types no password: the new user chooses one from the welcome mail."""
 
     class Meta:
@@ -69,7 +70,7 @@ class StaffUserCreationForm(forms.ModelForm):
         return cleaned
 
 
-class StaffUserChangeForm(UserChangeForm):
+class StaffUserChangeForm(NameFieldsMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = StaffUser
         fields = [

@@ -3,6 +3,8 @@ from functools import cache
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .validators import NAME_FIELDS, validate_name
+
 
 class PlainIdChoices:
     """Model choices by integer id: anything but plain ASCII digits is an invalid
@@ -38,10 +40,22 @@ def _plain_id_class(field_class: type) -> type:
     return type(f"PlainId{field_class.__name__}", (PlainIdChoices, field_class), {})
 
 
-class AccessibleFormMixin:
+class NameFieldsMixin:
+    """Every field named like a name (NAME_FIELDS) gets validate_name, also one a
+    form adds after __init__: the rule is attached just before the form is cleaned."""
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            if name in NAME_FIELDS and validate_name not in field.validators:
+                field.validators.append(validate_name)
+        super().full_clean()
+
+
+class AccessibleFormMixin(NameFieldsMixin):
     """House rules for every form (accessibility.md §3): no browser validation
     bubbles, Bootstrap classes on widgets; the field template ties hints and
-    errors to the input. Model choices by id accept plain ids only."""
+    errors to the input. Model choices by id accept plain ids only; names are
+    checked by validate_name."""
 
     use_required_attribute = False
 
