@@ -17,12 +17,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from borrowers.admin import AutocompleteFilter, LibraryFilter
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import NameFieldsMixin
 
+from . import mfa
 from .models import StaffUser, end_sessions_of
 
 
@@ -114,7 +117,7 @@ class StaffUserAdmin(UserAdmin):
     autocomplete_fields = ["library"]
     readonly_fields = ["last_login", "date_joined", "activity"]
     show_facets = ShowFacets.NEVER
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone"]}),
@@ -193,3 +196,32 @@ class StaffUserAdmin(UserAdmin):
             )
             % {"count": done},
         )
+
+
+    @admin.action(description=_("Reset two-step verification"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For someone who lost their phone and recovery codes: their devices go
+        (audited) and they are logged out; they enrol anew at their next login."""
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        with transaction.atomic():
+            users = list(queryset)
+            for user in users:
+                mfa.reset(user, by=request.user)
+                end_sessions_of(user)
+        messages.success(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d account.",
+                "Two-step verification reset for %(count)d accounts.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
+
+
+# django-otp's own admin pages would show every person's app key and QR code to
+# MTM: the second factor is reset with the action above, never edited.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

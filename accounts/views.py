@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from . import mfa
 from .forms import (
     EmailChangeForm,
     LoginForm,
@@ -106,5 +107,10 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"password_form": password_form, "email_form": email_form, "form": form},
+        {
+            "password_form": password_form,
+            "email_form": email_form,
+            "form": form,
+            "has_second_factor": mfa.has_second_factor(user),
+        },
     )

@@ -21,6 +21,9 @@ class Action(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("expiry reminder sent")
     LOGGED_IN = "logged_in", _("logged in")
     AUTHENTICATED = "authenticated", _("login checked")
+    SECOND_FACTOR_ADDED = "second_factor_added", _("two-step verification turned on")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("two-step verification reset")
+    UNUSUAL_SEARCHES = "unusual_searches", _("unusually many searches")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "registry",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "registry.middleware.SessionLifetimeMiddleware",
     "registry.middleware.NoStoreForPersonalDataMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,6 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Tvåstegsverifiering (accounts/mfa.py): always for MTM staff; for library staff
+# when STAFF_MFA_REQUIRED, on by default in production.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "MTM:s användarregister"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "libraries:start"
 LOGOUT_REDIRECT_URL = "accounts:login"

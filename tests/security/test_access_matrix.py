@@ -198,6 +198,15 @@ EXPECTED = {
     ),
     "accounts:logout": (POST_ONLY, everyone(LOGIN)),
     "accounts:profile": (ANY, staff_only()),
+    # Tvåstegsverifiering: library staff here have no device (STAFF_MFA_REQUIRED is
+    # off in tests), so the code page sends them to enrolment; MTM staff are verified
+    # (tests/conftest.py) and go on. Recovery codes need a verified session.
+    "accounts:mfa_verify": (ANY, staff_only() | dict.fromkeys(STAFF, REDIRECT)),
+    "accounts:mfa_enrol": (ANY, staff_only()),
+    "accounts:mfa_recovery_codes": (
+        POST_ONLY,
+        staff_only() | dict.fromkeys(STAFF, REDIRECT) | {MTM_SUPERUSER: OK, MTM_STAFF: OK},
+    ),
     "accounts:password_reset": (ANY, everyone(OK)),
     "accounts:password_reset_done": (GET_ONLY, everyone(OK)),
     # The valid sample is Rita's (registrar A) link: logging in as Rita changes
