@@ -197,7 +197,6 @@ class StaffUserAdmin(UserAdmin):
             % {"count": done},
         )
 
-
     @admin.action(description=_("Reset two-step verification"), permissions=["change"])
     def reset_second_factor(self, request, queryset):
         """For someone who lost their phone and recovery codes: their devices go

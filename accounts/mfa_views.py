@@ -57,9 +57,7 @@ def verify(request):
             otp_login(request, device)
             return redirect(_next(request))
         form.refuse()
-    return render(
-        request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)}
-    )
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})
 
 
 @never_cache

@@ -45,4 +45,3 @@ class SecondFactorMiddleware:
             reverse("accounts:logout"),
         )
         return path in own or path.startswith(OPEN_PREFIXES)
-

@@ -116,9 +116,10 @@ def test_enrolment_on_mina_uppgifter(registrar_client, registrar):
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(action=Action.SECOND_FACTOR_ADDED, actor=registrar).exists()
-    assert "Tvåstegsverifiering är aktiverad" in registrar_client.get(
-        reverse("accounts:profile")
-    ).content.decode()
+    assert (
+        "Tvåstegsverifiering är aktiverad"
+        in registrar_client.get(reverse("accounts:profile")).content.decode()
+    )
 
 
 def test_an_unverified_session_cannot_enrol_a_new_app(client, mtm_staff, app):

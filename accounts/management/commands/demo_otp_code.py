@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, email, **options):
         if not settings.DEBUG:
             raise CommandError("demo_otp_code works only with DJANGO_DEBUG on (development).")
-        device = TOTPDevice.objects.filter(user__email__iexact=email.strip(), confirmed=True).first()
+        device = TOTPDevice.objects.filter(
+            user__email__iexact=email.strip(), confirmed=True
+        ).first()
         if device is None:
             raise CommandError(f"No two-step verification app for {email}.")
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
