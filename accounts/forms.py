@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from notifications.mail import queue_mail
@@ -79,6 +80,20 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
         error_messages={"required": _("Enter the new password again.")},
     )
     error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
+    def __init__(self, user, *args, **kwargs):
+        # The first password (from the welcome mail) changes nothing: no mail then.
+        self.had_password = user.has_usable_password()
+        super().__init__(user, *args, **kwargs)
+
+    def save(self, commit=True):
+        """The staff member's own new password (Mina uppgifter or a reset link), and
+        a mail about it in the same transaction: if it was not them, they can act."""
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if commit and self.had_password:
+                queue_mail(MailKind.STAFF_PASSWORD_CHANGED, to=user.email, user=user.pk)
+        return user
 
 
 class PasswordChangeForm(SetPasswordForm):

@@ -31,3 +31,9 @@ def staff_link(context: dict) -> dict | None:
         "link": _set_password_link(user),
         "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
+
+
+@mail_context(MailKind.STAFF_PASSWORD_CHANGED)
+def password_changed(context: dict) -> dict | None:
+    user = StaffUser.objects.filter(pk=context["user"], is_active=True).first()
+    return None if user is None else {"user": user}

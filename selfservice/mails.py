@@ -29,3 +29,13 @@ def password_reset(context: dict) -> dict | None:
         "link": settings.SITE_URL + path,
         "valid_hours": int(RESET_MAX_AGE.total_seconds() // 3600),
     }
+
+
+@mail_context(MailKind.BORROWER_PASSWORD_CHANGED)
+def password_changed(context: dict) -> dict | None:
+    from .texts import contact_line
+
+    borrower = Borrower.objects.filter(pk=context["borrower"]).first()
+    if borrower is None:
+        return None
+    return {"email": borrower.email, "contact": contact_line(borrower)}
