@@ -37,7 +37,7 @@ from transfers.models import TransferRequest
 
 from .forms.admin import BorrowerAdminForm
 from .models import AgreementText, Borrower, Service
-from .search import search_borrowers
+from .search import refuse_unusual_search_volume, search_borrowers
 from .services import send_credentials
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
@@ -427,6 +427,12 @@ class BorrowerAdmin(admin.ModelAdmin):
         if not text:
             return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         found = search_borrowers(self.get_queryset(request), text, today=timezone.localdate())
+        if found.identity:
+            try:
+                refuse_unusual_search_volume(request.user)
+            except forms.ValidationError as refused:
+                messages.error(request, refused.messages[0])
+                return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         record(
             Action.SEARCHED,
             actor=request.user,

@@ -227,6 +227,10 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 
+# Identity-number searches per staff member and clock hour before more are refused
+# (borrowers.search.refuse_unusual_search_volume).
+SEARCH_LIMIT_PER_HOUR = env.int("SEARCH_LIMIT_PER_HOUR", default=200)
+
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)
 
