@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from borrowers.admin import AutocompleteFilter, LibraryFilter
 from notifications.mail import queue_mail
@@ -221,6 +222,6 @@ class StaffUserAdmin(UserAdmin):
 
 # django-otp's own admin pages would show every person's app key and QR code to
 # MTM: the second factor is reset with the action above, never edited.
-for _device_model in (TOTPDevice, StaticDevice):
+for _device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)

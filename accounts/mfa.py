@@ -18,6 +18,7 @@ from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.log import record
 from audit.models import Action
@@ -33,6 +34,10 @@ def required_for(user) -> bool:
 
 def has_second_factor(user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def has_passkey(user) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
 def pending_totp(user) -> TOTPDevice:

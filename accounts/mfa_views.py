@@ -57,7 +57,8 @@ def verify(request):
             otp_login(request, device)
             return redirect(_next(request))
         form.refuse()
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "has_passkey": mfa.has_passkey(user)}
+    return render(request, "accounts/mfa_verify.html", context)
 
 
 @never_cache

@@ -6,7 +6,17 @@ from . import mfa
 
 #: Pages a logged-in but unverified staff member may open: the second factor's
 #: own, logging out, and what every page loads.
-OPEN_PREFIXES = ("/static/", "/sessionen/fortsatt/", "/healthz", "/tillganglighet/", "/webauthn/")
+OPEN_PREFIXES = (
+    "/static/",
+    "/sessionen/fortsatt/",
+    "/healthz",
+    "/tillganglighet/",
+    "/webauthn/authentication/",  # a passkey as the second factor
+    "/webauthn/jsi18n/",
+)
+#: Registering a passkey: only while the person has no second factor at all
+#: (enrolment); else a password alone could add an attacker's passkey.
+ENROLMENT_PREFIXES = ("/webauthn/registration/",)
 
 
 class SecondFactorMiddleware:
@@ -27,6 +37,9 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and mfa.required_for(user)
             and not self._open(request.path)
+            and not (
+                request.path.startswith(ENROLMENT_PREFIXES) and not mfa.has_second_factor(user)
+            )
         ):
             target = "accounts:mfa_verify" if mfa.has_second_factor(user) else "accounts:mfa_enrol"
             url = reverse(target)

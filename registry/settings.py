@@ -6,6 +6,7 @@ fails closed: without SECRET_KEY or ALLOWED_HOSTS the process refuses to start.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "registry",
@@ -145,6 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # when STAFF_MFA_REQUIRED, on by default in production.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "MTM:s användarregister"
+# Passkeys (django-otp-webauthn) as the second factor, never instead of the password.
+# The relying party is SITE_URL's host, which must be a domain name (browsers refuse
+# an IP address): in development passkeys work at http://localhost:8000.
+_PASSKEY_ORIGIN = SITE_URL.replace("://127.0.0.1", "://localhost")
+OTP_WEBAUTHN_RP_NAME = "MTM:s användarregister"
+OTP_WEBAUTHN_RP_ID = urlsplit(_PASSKEY_ORIGIN).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "libraries:start"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -172,3 +172,18 @@ def test_seed_demo_gives_the_mtm_account_the_readmes_key(db):
     call_command("seed_demo", stdout=StringIO())
     device = TOTPDevice.objects.get(user__email="mtm@mtm.example")
     assert mfa.key_in_groups(device) == "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
+
+
+def test_an_unverified_session_cannot_register_a_passkey(client, mtm_staff, app):
+    """Else a password alone could add an attacker's passkey as the second factor."""
+    client.force_login(mtm_staff, second_factor=False)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+def test_a_passkey_can_be_the_first_second_factor(client, registrar, settings):
+    settings.STAFF_MFA_REQUIRED = True
+    settings.OTP_WEBAUTHN_RP_ID = "testserver"
+    client.force_login(registrar, second_factor=False)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 200 and response.json()["rp"]["id"] == "testserver"

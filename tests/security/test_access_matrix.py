@@ -99,6 +99,7 @@ DENIED = "403 (no access)"
 NOT_FOUND = "404"
 UNAUTHORIZED = "401"
 NO_CONTENT = "204"
+UNPROCESSABLE = "400 (a passkey ceremony that was never begun)"
 
 GET, POST = "GET", "POST"
 ANY = frozenset({GET, POST})
@@ -288,6 +289,19 @@ EXPECTED = {
     "accessibility": (GET_ONLY, everyone(OK)),
     "healthz": (GET_ONLY, everyone(OK)),
     # "Fortsätt vara inloggad": 204 while a staff or borrower session lives, else 401.
+    # Passkeys (django-otp-webauthn): staff only. Registering is open only to a
+    # verified session or one with no second factor yet (accounts.middleware).
+    "otp_webauthn:credential-registration-begin": (POST_ONLY, staff_only()),
+    "otp_webauthn:credential-registration-complete": (
+        POST_ONLY,
+        staff_only() | dict.fromkeys(STAFF, UNPROCESSABLE),
+    ),
+    "otp_webauthn:credential-authentication-begin": (POST_ONLY, staff_only()),
+    "otp_webauthn:credential-authentication-complete": (
+        POST_ONLY,
+        staff_only() | dict.fromkeys(STAFF, UNPROCESSABLE),
+    ),
+    "otp_webauthn:js-i18n-catalog": (GET_ONLY, staff_only()),
     "keep_alive": (POST_ONLY, with_(everyone(NO_CONTENT), **{ANONYMOUS: UNAUTHORIZED})),
     # The admin (GET only: see test_admin_sample)
     "admin:index": (GET_ONLY, admin(anonymous=ADMIN_LOGIN)),
@@ -420,7 +434,16 @@ def _matches(outcome, method, response) -> bool:
     kinds = {LOGIN: "login", ADMIN_LOGIN: "admin_login", MINA_SIDOR_LOGIN: "mina_sidor_login"}
     if outcome in kinds:
         return status == 302 and _where(response) == kinds[outcome]
-    return status == {DENIED: 403, NOT_FOUND: 404, UNAUTHORIZED: 401, NO_CONTENT: 204}[outcome]
+    return (
+        status
+        == {
+            DENIED: 403,
+            NOT_FOUND: 404,
+            UNAUTHORIZED: 401,
+            NO_CONTENT: 204,
+            UNPROCESSABLE: 400,
+        }[outcome]
+    )
 
 
 def judge(outcome, method, methods, response) -> bool:
