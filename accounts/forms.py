@@ -83,7 +83,7 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
 
     def __init__(self, user, *args, **kwargs):
         # The first password (from the welcome mail) changes nothing: no mail then.
-        self.had_password = user.has_usable_password()
+        self.had_password = user is not None and user.has_usable_password()
         super().__init__(user, *args, **kwargs)
 
     def save(self, commit=True):

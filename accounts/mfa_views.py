@@ -76,6 +76,7 @@ def enrol(request):
         codes = mfa.confirm_totp(device, form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
+            messages.success(request, _("Two-step verification is on."))
             return _recovery_codes(request, codes)
         form.refuse()
     return render(
@@ -101,7 +102,6 @@ def recovery_codes(request):
 
 
 def _recovery_codes(request, codes: list[str]):
-    messages.success(request, _("Two-step verification is on."))
     return render(
         request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next(request)}
     )

@@ -87,3 +87,10 @@ def test_no_mail_when_a_registrar_sets_a_borrowers_password(registrar_client, bo
     )
     assert response.status_code == 302
     assert changed_mails(MailKind.BORROWER_PASSWORD_CHANGED) == []
+
+
+def test_a_link_for_no_account_is_an_invalid_link_not_an_error(client, db):
+    uid = urlsafe_base64_encode(force_bytes(999_999))
+    url = reverse("accounts:set_password_link", args=[uid]) + "?token=x"
+    response = client.get(url, follow=True)
+    assert response.status_code == 200 and not response.context["validlink"]
