@@ -17,11 +17,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from borrowers.admin import AutocompleteFilter, LibraryFilter
 from notifications.mail import queue_mail
 from notifications.models import MailKind
+from registry.forms import NameFieldsMixin
 
+from . import mfa
 from .models import StaffUser, end_sessions_of
 
 
@@ -46,7 +51,7 @@ def check_workplace(cleaned: dict, *, is_staff: bool) -> dict[str, str]:
     return errors
 
 
-class StaffUserCreationForm(forms.ModelForm):
+class StaffUserCreationForm(NameFieldsMixin, forms.ModelForm):
     """MTM types no password: the new user chooses one from the welcome mail."""
 
     class Meta:
@@ -69,7 +74,7 @@ class StaffUserCreationForm(forms.ModelForm):
         return cleaned
 
 
-class StaffUserChangeForm(UserChangeForm):
+class StaffUserChangeForm(NameFieldsMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = StaffUser
         fields = [
@@ -113,7 +118,7 @@ class StaffUserAdmin(UserAdmin):
     autocomplete_fields = ["library"]
     readonly_fields = ["last_login", "date_joined", "activity"]
     show_facets = ShowFacets.NEVER
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone"]}),
@@ -192,3 +197,31 @@ class StaffUserAdmin(UserAdmin):
             )
             % {"count": done},
         )
+
+    @admin.action(description=_("Reset two-step verification"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For someone who lost their phone and recovery codes: their devices go
+        (audited) and they are logged out; they enrol anew at their next login."""
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        with transaction.atomic():
+            users = list(queryset)
+            for user in users:
+                mfa.reset(user, by=request.user)
+                end_sessions_of(user)
+        messages.success(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d account.",
+                "Two-step verification reset for %(count)d accounts.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
+
+
+# django-otp's own admin pages would show every person's app key and QR code to
+# MTM: the second factor is reset with the action above, never edited.
+for _device_model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

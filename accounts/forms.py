@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import AccessibleFormMixin
+from selfservice import throttle
 
 from .models import StaffUser
 
@@ -49,8 +51,15 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
         return StaffUser.objects.filter(email__iexact=email, is_active=True)
 
     def save(self, **kwargs):
-        """Queue a reset mail per matching account; the link is minted at delivery."""
-        for user in self.get_users(self.cleaned_data["email"]):
+        """Queue a reset mail per matching account; the link is minted at delivery.
+        At most AXES_FAILURE_LIMIT mails per (normalised) e-mail within the cool-off
+        window, the same throttle as Mina sidor's, so nobody can flood a mailbox."""
+        email = self.cleaned_data["email"]
+        users = list(self.get_users(email))
+        if not users or throttle.is_locked(throttle.Channel.RESET, email=email):
+            return
+        throttle.record_failure(throttle.Channel.RESET, email=email)
+        for user in users:
             queue_mail(MailKind.STAFF_PASSWORD_RESET, to=user.email, user=user.pk)
 
 
@@ -71,6 +80,20 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
         error_messages={"required": _("Enter the new password again.")},
     )
     error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
+    def __init__(self, user, *args, **kwargs):
+        # The first password (from the welcome mail) changes nothing: no mail then.
+        self.had_password = user is not None and user.has_usable_password()
+        super().__init__(user, *args, **kwargs)
+
+    def save(self, commit=True):
+        """The staff member's own new password (Mina uppgifter or a reset link), and
+        a mail about it in the same transaction: if it was not them, they can act."""
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if commit and self.had_password:
+                queue_mail(MailKind.STAFF_PASSWORD_CHANGED, to=user.email, user=user.pk)
+        return user
 
 
 class PasswordChangeForm(SetPasswordForm):

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import views
+from . import mfa_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("logga-in/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("mina-uppgifter/", views.profile, name="profile"),
+    path("tvastegsverifiering/", mfa_views.verify, name="mfa_verify"),
+    path("tvastegsverifiering/aktivera/", mfa_views.enrol, name="mfa_enrol"),
+    path("tvastegsverifiering/reservkoder/", mfa_views.recovery_codes, name="mfa_recovery_codes"),
     path(
         "glomt-losenord/",
         login_not_required(views.PasswordResetView.as_view()),
@@ -29,4 +32,6 @@ urlpatterns = [
         login_not_required(views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    # The link in mail: the token in the query string (README "No secret in any log").
+    path("nytt-losenord/<uidb64>/", views.set_password_link, name="set_password_link"),
 ]

@@ -1,12 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from . import mfa
 from .forms import (
     EmailChangeForm,
     LoginForm,
@@ -53,6 +57,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+@login_not_required
+@never_cache
+@require_http_methods(["GET"])
+def set_password_link(request, uidb64):
+    """Anyone with a link from a welcome or reset mail (…/<uid>/?token=…): the token
+    moves from the address into the session at once and the browser goes on to the
+    token-less set-password page, so the token never stands in a path that an
+    access log writes, nor in the history or a Referer header."""
+    token = request.GET.get("token", "")
+    if token:
+        request.session[INTERNAL_RESET_SESSION_TOKEN] = token
+    return redirect(
+        "accounts:password_reset_confirm",
+        uidb64=uidb64,
+        token=PasswordResetConfirmView.reset_url_token,
+    )
+
+
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
 
@@ -85,5 +107,10 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"password_form": password_form, "email_form": email_form, "form": form},
+        {
+            "password_form": password_form,
+            "email_form": email_form,
+            "form": form,
+            "has_second_factor": mfa.has_second_factor(user),
+        },
     )

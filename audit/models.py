@@ -23,6 +23,9 @@ class Action(models.TextChoices):
     LOGGED_IN = "logged_in", _("logged in")
     AUTHENTICATED = "authenticated", _("login checked")
     EXTRACTED = "extracted", _("register extract made")
+    SECOND_FACTOR_ADDED = "second_factor_added", _("two-step verification turned on")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("two-step verification reset")
+    UNUSUAL_SEARCHES = "unusual_searches", _("unusually many searches")
 
 
 #: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).

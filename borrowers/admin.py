@@ -39,7 +39,13 @@ from transfers.models import TransferRequest
 from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
 from .models import AgreementText, Borrower, Service
-from .search import RememberedSearch, recall_search, remember_search, search_borrowers
+from .search import (
+    RememberedSearch,
+    recall_search,
+    refuse_unusual_search_volume,
+    remember_search,
+    search_borrowers,
+)
 from .services import register_borrower
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
@@ -442,6 +448,12 @@ class BorrowerAdmin(admin.ModelAdmin):
         if not text:
             return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         found = search_borrowers(self.get_queryset(request), text, today=timezone.localdate())
+        if found.identity:
+            try:
+                refuse_unusual_search_volume(request.user)
+            except forms.ValidationError as refused:
+                messages.error(request, refused.messages[0])
+                return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         record(
             Action.SEARCHED,
             actor=request.user,

@@ -10,10 +10,17 @@ without the indexes.
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.log import record
+from audit.models import Action, AuditEvent
 
 from .identity import Identity, Kind, normalise_search_term, reads_as_birth_date
 from .models import BorrowerQuerySet
@@ -118,3 +125,31 @@ def recall_search(session, session_key: str, key: str) -> RememberedSearch | Non
     if isinstance(remembered.get("text"), str):
         return RememberedSearch(remembered["text"], None)
     return None
+
+
+def _this_hour():
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def refuse_unusual_search_volume(user) -> None:
+    """Past SEARCH_LIMIT_PER_HOUR identity-number searches by one staff member in
+    this clock hour, more are refused until the next hour, and MTM sees an audit
+    event "unusually many searches" (once an hour). The count is the audit log's
+    own SEARCHED events with a search hash: every door's identity searches."""
+    start = _this_hour()
+    events = AuditEvent.objects.filter(actor=user, at__gte=start)
+    searches = events.filter(action=Action.SEARCHED).exclude(search_hash="").count()
+    limit = settings.SEARCH_LIMIT_PER_HOUR
+    if searches < limit:
+        return
+    if not events.filter(action=Action.UNUSUAL_SEARCHES).exists():
+        record(Action.UNUSUAL_SEARCHES, actor=user, library=user.library, limit=limit)
+    next_hour = timezone.localtime(start + timedelta(hours=1))
+    raise ValidationError(
+        _(
+            "You have searched for unusually many identity numbers this hour. You can "
+            "search for identity numbers again at %(time)s. MTM has been told."
+        )
+        % {"time": f"{next_hour:%H:%M}"},
+        code="too_many_searches",
+    )

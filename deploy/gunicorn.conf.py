@@ -1,9 +1,23 @@
-"""gunicorn's settings for the registry (compose, systemd and make e2e use this file).
+"""gunicorn's settings for the registry (Dockerfile, docker-compose.yml, systemd and
+make e2e use this file):
 
     gunicorn -c deploy/gunicorn.conf.py registry.wsgi
+
+The access log writes the path only, never the query string (set-password and
+reset links carry their token there), and a token in the path of an older link is
+cut as in Django's own logs (registry/logging.py). No Referer either: it can hold
+another site's secrets. tests/security/test_access_logs.py runs the set-password
+flow through gunicorn with this file and greps the log for the token.
 """
 
 import os
+import sys
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from registry.logging import redact_path
 
 # Behind the proxy (Caddy): compose publishes only the proxy, so any address may connect.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -21,4 +35,23 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 # A worker is recycled now and then, so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+
 accesslog = "-"
+# %(U)s is the path without the query string.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+
+class PathOnlyLogger(Logger):
+    """Whatever the format says, no atom holds a query string or a token."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact_path(atoms["U"] or "")
+        atoms["r"] = redact_path(atoms["r"])
+        atoms["q"] = "-"
+        atoms["f"] = "-"
+        atoms["{referer}i"] = "-"
+        return atoms
+
+
+logger_class = PathOnlyLogger

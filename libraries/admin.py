@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
@@ -5,11 +6,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.forms import NameFieldsMixin
+
 from .models import County, Library, Municipality
+
+
+class LibraryAdminForm(NameFieldsMixin, forms.ModelForm):
+    pass
 
 
 class BranchInline(admin.TabularInline):
     model = Library
+    form = LibraryAdminForm
     fk_name = "parent"
     fields = ["name", "library_type", "municipality", "active"]
     autocomplete_fields = ["municipality"]
@@ -20,6 +28,7 @@ class BranchInline(admin.TabularInline):
 
 @admin.register(Library)
 class LibraryAdmin(admin.ModelAdmin):
+    form = LibraryAdminForm
     list_display = [
         "name",
         "library_type",

@@ -136,7 +136,7 @@ def seed_staff(libraries: dict[str, Library]) -> None:
         _upsert_staff(
             email, first_name=first_name, last_name=last_name, library=libraries[library], role=role
         )
-    _upsert_staff(
+    mtm = _upsert_staff(
         "mtm@mtm.example",
         first_name="Maria",
         last_name="MTM",
@@ -145,6 +145,7 @@ def seed_staff(libraries: dict[str, Library]) -> None:
         is_staff=True,
         is_superuser=True,
     )
+    _demo_second_factor(mtm)
 
 
 def _upsert_staff(email, **fields):
@@ -155,3 +156,20 @@ def _upsert_staff(email, **fields):
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
     user.save()
+    return user
+
+
+#: The demo MTM account's authenticator key: RFC 6238's test key, printed in the
+#: README (base32 GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ). Demo data only.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def _demo_second_factor(user):
+    """MTM staff need a second factor for the admin: the demo account has an app
+    device with the README's key (`manage.py demo_otp_code mtm@mtm.example`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).exclude(key=DEMO_TOTP_KEY).delete()
+    TOTPDevice.objects.get_or_create(
+        user=user, key=DEMO_TOTP_KEY, defaults={"name": "demo", "confirmed": True}
+    )

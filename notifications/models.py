@@ -8,8 +8,10 @@ class MailKind(models.TextChoices):
 
     STAFF_PASSWORD_RESET = "staff_password_reset", _("Staff password reset")
     STAFF_WELCOME = "staff_welcome", _("New staff account")
+    STAFF_PASSWORD_CHANGED = "staff_password_changed", _("Staff password changed")
     BORROWER_CREDENTIALS = "borrower_credentials", _("Borrower login details")
     BORROWER_PASSWORD_RESET = "borrower_password_reset", _("Borrower password reset")
+    BORROWER_PASSWORD_CHANGED = "borrower_password_changed", _("Borrower password changed")
     EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
     TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")

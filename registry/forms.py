@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .validators import NAME_FIELDS, validate_name
+
 
 class PlainIdChoices:
     """Model choices by integer id: anything but plain ASCII digits is an invalid
@@ -45,10 +47,22 @@ def _plain_id_class(field_class: type) -> type:
 MAX_LENGTH_MESSAGE = _("Write at most %(limit_value)d characters. You wrote %(show_value)d.")
 
 
-class AccessibleFormMixin:
+class NameFieldsMixin:
+    """Every field named like a name (NAME_FIELDS) gets validate_name, also one a
+    form adds after __init__: the rule is attached just before the form is cleaned."""
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            if name in NAME_FIELDS and validate_name not in field.validators:
+                field.validators.append(validate_name)
+        super().full_clean()
+
+
+class AccessibleFormMixin(NameFieldsMixin):
     """House rules for every form (accessibility.md §3): no browser validation
     bubbles, Bootstrap classes on widgets; the field template ties hints and
-    errors to the input. Model choices by id accept plain ids only."""
+    errors to the input. Model choices by id accept plain ids only; names are
+    checked by validate_name."""
 
     use_required_attribute = False
 

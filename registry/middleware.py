@@ -37,3 +37,21 @@ class NoStoreForPersonalDataMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response (settings.PERMISSIONS_POLICY): the
+    registry needs no camera, microphone, location, payment or sensors; passkeys
+    (WebAuthn) only on its own pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

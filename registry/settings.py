@@ -6,6 +6,7 @@ fails closed: without SECRET_KEY or ALLOWED_HOSTS the process refuses to start.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # Before django_tasks_db: its db_worker command shadows the library's (stale-mail recovery).
     "notifications",
     "django_tasks",
@@ -68,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "registry.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "registry.middleware.SessionLifetimeMiddleware",
     "registry.middleware.NoStoreForPersonalDataMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,6 +146,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Tvåstegsverifiering (accounts/mfa.py): always for MTM staff; for library staff
+# when STAFF_MFA_REQUIRED, on by default in production.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "MTM:s användarregister"
+# Passkeys (django-otp-webauthn) as the second factor, never instead of the password.
+# The relying party is SITE_URL's host, which must be a domain name (browsers refuse
+# an IP address): in development passkeys work at http://localhost:8000.
+_PASSKEY_ORIGIN = SITE_URL.replace("://127.0.0.1", "://localhost")
+OTP_WEBAUTHN_RP_NAME = "MTM:s användarregister"
+OTP_WEBAUTHN_RP_ID = urlsplit(_PASSKEY_ORIGIN).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "libraries:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -153,21 +173,26 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: a lock is per account *and* address, so one registrar mistyping
-# never locks out colleagues behind the library's shared address, and it lifts
-# by itself after the cool-off (never a permanent lock).
+# django-axes with three limits on the normalised e-mail (accounts/throttle.py,
+# README "Login throttling"): per account and address, per account across
+# addresses, per address across accounts. Each lifts by itself after the cool-off
+# (never a permanent lock).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=100)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttle.StaffLoginHandler"
+AXES_USERNAME_CALLABLE = "accounts.throttle.username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-# Behind the proxy, the client address is the last hop the proxy appended.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxies, the client address is the hop the outermost proxy appended.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "registry.identity.client_address"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
@@ -216,11 +241,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+# Mail waiting longer than this makes mail_queue_status fail and /healthz say "late".
+MAIL_QUEUE_MAX_AGE_MINUTES = env.int("MAIL_QUEUE_MAX_AGE_MINUTES", default=30)
 # A worker's claim on a mail is a lease: a mail claimed longer ago than this by a
 # worker that died is sent by the next (notifications/recovery.py). Longer than a
 # whole SMTP conversation (about eight steps of EMAIL_TIMEOUT each).
-# Mail waiting longer than this makes mail_queue_status fail and /healthz say "late".
-MAIL_QUEUE_MAX_AGE_MINUTES = env.int("MAIL_QUEUE_MAX_AGE_MINUTES", default=30)
 MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=max(300, 10 * EMAIL_TIMEOUT))
 
 # Retention of personal data (privacy app, `manage.py apply_retention`, docs/privacy.md).
@@ -235,6 +260,10 @@ RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=5)
 # RETENTION_FAILED_MAIL_DAYS.
 RETENTION_MAIL_DAYS = env.int("RETENTION_MAIL_DAYS", default=90)
 RETENTION_FAILED_MAIL_DAYS = env.int("RETENTION_FAILED_MAIL_DAYS", default=365)
+
+# Identity-number searches per staff member and clock hour before more are refused
+# (borrowers.search.refuse_unusual_search_volume).
+SEARCH_LIMIT_PER_HOUR = env.int("SEARCH_LIMIT_PER_HOUR", default=200)
 
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)
@@ -259,6 +288,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page may use (registry.middleware.PermissionsPolicyMiddleware);
+# passkeys (WebAuthn) only from this site.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "browsing-topics": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -279,14 +326,28 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "registry.logging.RedactIdentityNumbers"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        # runserver's request lines, redacted too (a reset link's token).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Never at DEBUG, whatever LOG_LEVEL says: at DEBUG these write the template
         # context (borrowers' names) and SQL parameters (identity numbers, e-mail).
         "django.template": {"level": "INFO"},

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("sessionen/fortsatt/", views.keep_alive, name="keep_alive"),
     path("healthz", views.healthz, name="healthz"),
+    path("webauthn/", include("registry.webauthn_urls")),
     path("admin/", admin.site.urls),
 ]

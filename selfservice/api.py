@@ -4,7 +4,10 @@ Authorised by `Authorization: Bearer <service token>` (ServiceToken, created by
 MTM in the admin). Answers JSON:
 
 - 401 {"error": "unauthorized"}: no token, an unknown one or a revoked one.
-- 400 {"error": "bad_request"}: e-mail or password missing.
+- 400 {"error": "bad_request"}: e-mail or password missing, or a body that is not
+  a flat JSON object or form (nesting deeper than MAX_JSON_DEPTH is refused
+  before parsing, so no body can exhaust the parser).
+- 413 {"error": "too_large"}: a body over MAX_BODY_BYTES, refused before reading.
 - 429 {"error": "rate_limited"}: too many failures for this e-mail, or through
   this token, within the cool-off window (throttle.py).
 - 200 {"ok": false, "reason": ...}:
@@ -27,6 +30,7 @@ import json
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
@@ -47,6 +51,52 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
+#: Far more than the longest e-mail and password need, even fully \u-escaped; and
+#: large enough that a deeply nested body is told apart (400) from a huge one (413).
+MAX_BODY_BYTES = 256 * 1024
+#: The body is one flat object; a little slack for callers that wrap it oddly.
+MAX_JSON_DEPTH = 4
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether brackets outside strings nest deeper than `limit` (json.loads would
+    recurse once per level: 100,000 '[' are a RecursionError, a 500)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # the usual flat object: no need to walk it
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+def _refuse_large_bodies(request) -> None:
+    """Refuse a body whose declared length is too large, before it is read. (Django
+    reads no more than Content-Length, and raises RequestDataTooBig over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, which _credentials() turns into the same refusal.)"""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise BodyTooLarge
 
 
 def borrower_payload(borrower: Borrower) -> dict:
@@ -74,18 +124,25 @@ def _bearer_token(request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-@sensitive_variables("data", "password")
+@sensitive_variables("body", "data", "password")
 def _credentials(request) -> tuple[str, str] | None:
-    """E-mail and password from a JSON body or form fields; None when unusable."""
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if not isinstance(data, dict):
-            return None
-    else:
-        data = request.POST
+    """E-mail and password from a JSON body or form fields; None when unusable.
+    Raises BodyTooLarge."""
+    _refuse_large_bodies(request)
+    try:
+        if request.content_type == "application/json":
+            body = request.body
+            if _too_deep(body):
+                return None
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                return None
+        else:
+            data = request.POST
+    except RequestDataTooBig as too_big:
+        raise BodyTooLarge from too_big
+    except (ValueError, UnicodeDecodeError, RecursionError, TooManyFieldsSent):
+        return None
     email, password = data.get("email"), data.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
         return None
@@ -120,7 +177,11 @@ def authenticate(request):
         return response
     ServiceToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
-    credentials = _credentials(request)
+    try:
+        credentials = _credentials(request)
+    except BodyTooLarge:
+        _audit(token, "too_large")
+        return JsonResponse({"error": "too_large"}, status=413)
     if credentials is None:
         _audit(token, "bad_request")
         return JsonResponse({"error": "bad_request"}, status=400)

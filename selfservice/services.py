@@ -88,6 +88,14 @@ def change_password(borrower: Borrower, raw_password: str) -> None:
         borrower.set_password(raw_password)
         borrower.save(update_fields=["password", "updated_at"])
         record(Action.PASSWORD_SET, borrower=borrower, via="mina_sidor")
+        queue_password_changed_mail(borrower)
+
+
+def queue_password_changed_mail(borrower: Borrower) -> None:
+    """The borrower's own new password (Mina sidor, a reset link): a mail in the same
+    transaction, so that someone else's change does not go unnoticed. Not when a
+    registrar sets it (the handbook: no mail then)."""
+    queue_mail(MailKind.BORROWER_PASSWORD_CHANGED, to=borrower.email, borrower=borrower.pk)
 
 
 def request_password_reset(email: str) -> None:
@@ -130,5 +138,6 @@ def reset_password(token: str, raw_password: str) -> Borrower | None:
         borrower.set_password(raw_password)
         borrower.save(update_fields=["password", "updated_at"])
         record(Action.PASSWORD_SET, borrower=borrower, via="reset_link")
+        queue_password_changed_mail(borrower)
         throttle.clear(borrower.email)
     return borrower

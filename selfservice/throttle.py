@@ -4,9 +4,12 @@ django-axes only watches Django auth users, and a borrower is not one, so this i
 the small equivalent for borrowers, kept in the database (honest across web
 processes, unlike a per-process cache):
 
-- Mina sidor: AXES_FAILURE_LIMIT failures for one e-mail from one address within
-  AXES_COOLOFF_TIME lock that e-mail from that address. Others behind the same
-  address (a library's shared connection) are not affected.
+- Mina sidor: the staff logins' three limits (accounts/throttle.py):
+  AXES_FAILURE_LIMIT failures for one e-mail from one address within
+  AXES_COOLOFF_TIME lock that e-mail from that address (others behind the same
+  address are not affected); AXES_ACCOUNT_FAILURE_LIMIT for one e-mail from any
+  addresses lock the e-mail; AXES_ADDRESS_FAILURE_LIMIT from one address for any
+  e-mails lock the address (password spraying).
 - The login check API: the service calls for everyone from one address, so the
   limit is per e-mail, plus a higher one per service token.
 - Glömt lösenord: at most AXES_FAILURE_LIMIT reset mails per e-mail within the
@@ -25,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.log import keyed_hash
+from registry.identity import normalise_identity
 
 from .models import LoginFailure
 
@@ -36,7 +40,7 @@ DEFAULT_TOKEN_FAILURE_LIMIT = 1000
 
 
 def account_key(email: str) -> str:
-    return keyed_hash("borrower-login:" + email.strip().lower())
+    return keyed_hash("borrower-login:" + normalise_identity(email))
 
 
 def source_key(source: str) -> str:
@@ -64,9 +68,18 @@ def _recent(channel: str):
 
 
 def is_locked(channel: str, *, email: str, source: str = "") -> bool:
-    """Mina sidor (and reset requests): failures for this e-mail from this source."""
-    recent = _recent(channel).filter(account=account_key(email), source=source_key(source))
-    return recent.count() >= _limit()
+    """Mina sidor (and reset requests): failures for this e-mail from this source,
+    for this e-mail from anywhere, or for anyone from this source."""
+    recent = _recent(channel)
+    account, source = account_key(email), source_key(source)
+    return (
+        recent.filter(account=account, source=source).count() >= _limit()
+        or recent.filter(account=account).count() >= settings.AXES_ACCOUNT_FAILURE_LIMIT
+        or (
+            bool(source)
+            and recent.filter(source=source).count() >= settings.AXES_ADDRESS_FAILURE_LIMIT
+        )
+    )
 
 
 def api_is_locked(*, email: str, token_id: int) -> bool:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("glomt-losenord/", views.forgot_password, name="forgot_password"),
     path("glomt-losenord/skickat/", views.forgot_password_sent, name="forgot_password_sent"),
     path("nytt-losenord/valj/", views.reset_password, name="reset_password"),
+    # The link in mail: the token in the query string (README "No secret in any log").
+    path("nytt-losenord/", views.reset_link, name="password_link"),
     path("nytt-losenord/<str:token>/", views.reset_link, name="reset_link"),
     path("byt-bibliotek/", views.transfer, name="transfer"),
     path("byt-bibliotek/<int:library>/", views.transfer_confirm, name="transfer_confirm"),

@@ -196,10 +196,11 @@ def forgot_password_sent(request):
 
 @public
 @require_http_methods(["GET"])
-def reset_link(request, token):
-    """Anyone with a link from a reset mail: the token moves from the address into
-    the session, so it cannot leak through the Referer header or the history."""
-    request.session[RESET_TOKEN] = token
+def reset_link(request, token=""):
+    """Anyone with a link from a reset mail (…/nytt-losenord/?token=…): the token
+    moves from the address into the session at once, so it cannot leak through an
+    access log, the Referer header or the history."""
+    request.session[RESET_TOKEN] = token or request.GET.get("token", "")
     return redirect("selfservice:reset_password")
 
 

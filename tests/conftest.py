@@ -55,6 +55,38 @@ def _reference_data(request):
         ensure_reference_data()
 
 
+def verify_second_factor(client, user):
+    """As if `user` had given a code from their app in this client's session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_in_force_login(monkeypatch):
+    """force_login() stands for the whole sign-in in most tests: for an account that
+    needs a second factor (MTM staff), it verifies one too. Tests of the second
+    factor itself pass second_factor=False."""
+    from django.test import Client
+
+    from accounts import mfa
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        if second_factor and mfa.required_for(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Mail is delivered at once in tests (SPEC §2 Mail); tests about the real

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +29,12 @@ from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
 from borrowers.identity import MESSAGES
 from borrowers.models import Borrower
-from borrowers.search import recall_search, remember_search, search_borrowers
+from borrowers.search import (
+    recall_search,
+    refuse_unusual_search_volume,
+    remember_search,
+    search_borrowers,
+)
 from libraries.views import EXPIRY_NOTICE_DAYS
 
 from .common import borrowers_for, get_borrower
@@ -205,6 +211,14 @@ def search(request):
         if form.is_valid():
             text = form.cleaned_data["q"]
             found = search_borrowers(borrowers_for(request), text, today=today)
+            if found.identity:
+                try:
+                    refuse_unusual_search_volume(request.user)
+                except ValidationError as refused:
+                    form.add_error("q", refused)
+                    return render(
+                        request, "borrowers/search.html", {"form": form, "page": None}, status=429
+                    )
             record(
                 Action.SEARCHED,
                 actor=request.user,

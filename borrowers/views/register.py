@@ -137,18 +137,34 @@ def _no_referrer(response):
     return response
 
 
+CHOOSE_TOKEN = "borrower_choose_token"  # noqa: S105 (a session key)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET"])
+def password_link(request):
+    """Anyone with the link from the login details mail (…/losenord/?token=…): the
+    token moves from the address into the session at once, so no access log
+    writes it (the query string is left out of them) and no Referer carries it."""
+    request.session[CHOOSE_TOKEN] = request.GET.get("token", "")
+    return redirect("borrowers:choose_password_here")
+
+
 @login_not_required
 @never_cache
 @sensitive_variables("token")
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
-def choose_password(request, token):
+def choose_password(request, token=None):
     """Anyone holding a valid link from the login details mail (the borrower):
     choose a password. The link works once and for 14 days.
 
-    The token stays in the address and the form posts back to it: nothing is
-    kept in the session or the database (SPEC §2 Credentials).
+    The token is in the session (password_link), or in the address of an old link;
+    nothing is kept in the database (SPEC §2 Credentials).
     """
+    if token is None:
+        token = request.session.get(CHOOSE_TOKEN, "")
     borrower = borrower_for_token(token)
     if borrower is None:
         return _no_referrer(
@@ -160,6 +176,7 @@ def choose_password(request, token):
             return _no_referrer(
                 render(request, "borrowers/register/choose_password_invalid.html", status=404)
             )
+        request.session.pop(CHOOSE_TOKEN, None)
         return redirect("borrowers:password_chosen")
     return _no_referrer(
         render(
@@ -185,5 +202,7 @@ urlpatterns = [
     path("avtalstext/", agreement, name="agreement"),
     path("<uuid:code>/skicka-inloggningsuppgifter/", send_credentials, name="send_credentials"),
     path("losenord/klart/", password_chosen, name="password_chosen"),
+    path("losenord/", password_link, name="password_link"),
+    path("losenord/valj/", choose_password, name="choose_password_here"),
     path("losenord/<str:token>/", choose_password, name="choose_password"),
 ]

@@ -70,6 +70,10 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // "Skriv ut" on the recovery codes page.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   sessionTimeoutWarning(document.body);
 });
 

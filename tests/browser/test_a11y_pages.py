@@ -50,6 +50,16 @@ EXCLUDED = {
     "selfservice:logout": "POST only: ends the session and redirects to the login page",
     "selfservice:transfer_withdraw": "POST only: withdraws and redirects to Byt bibliotek",
     "stats:library_csv": "a CSV download, not a page",
+    # The mailed links only move the token into the session and redirect to the form,
+    # whose page has its cases (password_reset_confirm, choose_password, reset_password).
+    "accounts:set_password_link": "redirect only: token into the session",
+    "borrowers:password_link": "redirect only: token into the session",
+    "selfservice:password_link": "redirect only: token into the session",
+    "borrowers:choose_password_here": "the choose-password page, reached by the mailed link",
+    # Tvåstegsverifiering: axe and keyboard in tests/browser/test_second_factor.py.
+    "accounts:mfa_verify": "tests/browser/test_second_factor.py",
+    "accounts:mfa_enrol": "tests/browser/test_second_factor.py",
+    "accounts:mfa_recovery_codes": "POST only; the codes page: tests/browser/test_second_factor.py",
 }
 
 

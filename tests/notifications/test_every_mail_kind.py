@@ -66,6 +66,8 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
     return {
         MailKind.STAFF_PASSWORD_RESET: (registrar.email, {"user": registrar.pk}),
         MailKind.STAFF_WELCOME: (new_staff.email, {"user": new_staff.pk}),
+        MailKind.STAFF_PASSWORD_CHANGED: (registrar.email, {"user": registrar.pk}),
+        MailKind.BORROWER_PASSWORD_CHANGED: (borrower.email, {"borrower": borrower.pk}),
         MailKind.BORROWER_CREDENTIALS: (borrower.email, {"borrower": borrower.pk}),
         MailKind.BORROWER_PASSWORD_RESET: (
             borrower.email,

@@ -52,6 +52,10 @@ def test_every_kind_of_page_has_a_strict_policy_and_the_security_headers(client,
         assert response["X-Frame-Options"] == "DENY", url
         assert response["Referrer-Policy"] in ("same-origin", "strict-origin", "no-referrer"), url
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        permissions = response["Permissions-Policy"]
+        for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+            assert feature in permissions, url
+        assert "publickey-credentials-get=(self)" in permissions, url
         if actor:
             assert "no-store" in response["Cache-Control"], url
 

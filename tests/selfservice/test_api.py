@@ -157,6 +157,52 @@ def test_malformed_json(client, service_token):
     assert response.status_code == 400
 
 
+def _raw(client, token, body: bytes | str, content_type="application/json", **extra):
+    return client.generic(
+        "POST", API, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}", **extra
+    )
+
+
+@pytest.mark.parametrize(
+    ("opening", "times"), [("[", 100_000), ('{"a":', 40_000), ('[{"a":', 30_000)]
+)
+def test_deeply_nested_json_is_a_json_400_not_a_500(client, service_token, opening, times):
+    # Python's parser recurses once per level: without the bound, a RecursionError.
+    response = _raw(client, service_token.plain, opening * times)
+    assert response.status_code == 400 and response.json() == {"error": "bad_request"}
+
+
+def test_nesting_inside_strings_does_not_count(client, borrower, service_token):
+    body = json.dumps({"email": "lena@post.example", "password": PASSWORD, "x": "[[[[[[[[{{{{"})
+    assert _raw(client, service_token.plain, body).json()["ok"] is True
+
+
+def test_a_nested_but_shallow_body_is_only_a_bad_request(client, service_token):
+    response = _raw(client, service_token.plain, '{"email": {"a": [[1]]}, "password": "x"}')
+    assert response.status_code == 400 and response.json() == {"error": "bad_request"}
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_a_3_mb_body_is_a_json_413(client, borrower, service_token, content_type):
+    response = _raw(client, service_token.plain, b"a" * 3_000_000, content_type=content_type)
+    assert response.status_code == 413 and response.json() == {"error": "too_large"}
+
+
+def test_a_body_over_djangos_limit_despite_a_small_content_length_is_refused(
+    client, service_token, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10  # Django's own check, behind ours
+    response = _raw(client, service_token.plain, json.dumps({"email": "a@b.se", "password": "x"}))
+    assert response.status_code == 413 and response.json() == {"error": "too_large"}
+
+
+def test_too_many_form_fields_is_a_json_400(client, service_token, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    body = "&".join(f"f{n}=1" for n in range(10))
+    response = _raw(client, service_token.plain, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400 and response.json() == {"error": "bad_request"}
+
+
 def test_failures_per_email_are_rate_limited(client, borrower, service_token, library_a):
     for _ in range(3):
         assert call_api(client, service_token.plain, password="fel").status_code == 200

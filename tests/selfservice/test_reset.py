@@ -24,7 +24,7 @@ def ask(client, email="lena@post.example"):
 
 
 def link_in(message) -> str:
-    return re.search(r"https://register\.example(/mina-sidor/nytt-losenord/\S+/)", message.body)[1]
+    return re.search(r"https://register\.example(/mina-sidor/nytt-losenord/\S+)", message.body)[1]
 
 
 def choose(client, link, password=NEW, repeat=None):

@@ -120,7 +120,8 @@ def test_a_mediator_has_no_access(client, cast, mediator, branch_a, pattern):
 
 
 def test_the_public_pages_are_only_the_borrowers_set_password_pages():
-    assert {p.name for p in PUBLIC_PATTERNS} <= {"choose_password", "password_chosen"}
+    set_password = {"password_link", "choose_password_here", "choose_password", "password_chosen"}
+    assert {p.name for p in PUBLIC_PATTERNS} <= set_password
 
 
 @pytest.mark.parametrize("pattern", REGISTRAR_PATTERNS, ids=lambda p: p.name)

@@ -1,0 +1,61 @@
+"""Staff login throttling with django-axes: three limits on a normalised identity.
+
+Axes counts failures per set of AXES_LOCKOUT_PARAMETERS and compares the largest
+count with one AXES_FAILURE_LIMIT. We need a limit of its own per set, so the
+handler below counts each set against its own limit (settings.py):
+
+- account and address: AXES_FAILURE_LIMIT (a registrar mistyping locks only
+  themselves, only at that address);
+- account, across addresses: AXES_ACCOUNT_FAILURE_LIMIT (spreading guesses over
+  many addresses does not multiply them);
+- address, across accounts: AXES_ADDRESS_FAILURE_LIMIT (password spraying),
+  far above what one library's colleagues behind a shared address can reach by
+  typos: each of them stops at AXES_FAILURE_LIMIT.
+
+Every lock lifts by itself after AXES_COOLOFF_TIME; failures while locked are
+not counted (the password is not checked then), so hammering does not extend it.
+"""
+
+from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
+from django.db.models import Sum
+
+from registry.identity import normalise_identity
+
+
+def username(request, credentials) -> str:
+    """AXES_USERNAME_CALLABLE: the login e-mail as every throttle counts it."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return normalise_identity(value)
+
+
+def limits() -> list[int]:
+    """One limit per set, in the order of settings.AXES_LOCKOUT_PARAMETERS."""
+    return [
+        settings.AXES_FAILURE_LIMIT,
+        settings.AXES_ACCOUNT_FAILURE_LIMIT,
+        settings.AXES_ADDRESS_FAILURE_LIMIT,
+    ]
+
+
+class StaffLoginHandler(AxesDatabaseHandler):
+    def get_failures(self, request, credentials=None) -> int:
+        """AXES_FAILURE_LIMIT once any set has reached its own limit, else the
+        account-and-address count (what the lockout page and axes compare)."""
+        counts = [
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        if any(count >= limit for count, limit in zip(counts, limits(), strict=True)):
+            return settings.AXES_FAILURE_LIMIT
+        return counts[0]
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login forgets this account's failures at this address only:
+        not the colleagues' failures at the address, nor other addresses' guesses."""
+        account_and_address = self.filter_user_attempts(request, credentials)[0]
+        count, _ = account_and_address.delete()
+        return count
