@@ -235,17 +235,19 @@ class Stack:
         """deploy/Caddyfile with only the upstream and the ports changed."""
         production = (ROOT / "deploy" / "Caddyfile").read_text()
         assert "web:8000" in production, "deploy/Caddyfile's upstream moved: update e2e/stack.py"
-        global_options = (
-            "{\n"
+        # Caddy allows one global options block, first: the test's options join the
+        # production file's own (its default log filter stays as in production).
+        assert "\n{\n" in production, "deploy/Caddyfile's global options block moved"
+        test_options = (
             "\tadmin off\n"
             f"\thttp_port {self.http_port}\n"
             f"\thttps_port {self.https_port}\n"
             "\tlocal_certs\n"
             "\tskip_install_trust\n"
             f"\tstorage file_system {self.tmp / 'caddy'}\n"
-            "}\n"
         )
-        return global_options + production.replace("web:8000", f"127.0.0.1:{self.web_port}")
+        production = production.replace("\n{\n", "\n{\n" + test_options, 1)
+        return production.replace("web:8000", f"127.0.0.1:{self.web_port}")
 
     def start_caddy(self) -> None:
         config = self.tmp / "Caddyfile"
