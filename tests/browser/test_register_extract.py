@@ -48,7 +48,7 @@ def test_the_borrower_downloads_their_details(page, borrower, history):  # noqa:
     log_in(page)
     page.get_by_role("link", name="Hämta mina uppgifter").click()
     page.wait_for_url("**/hamta-mina-uppgifter/")
-    assert page.title() == "Hämta mina uppgifter – Mina sidor – MTM:s användarregister"
+    assert page.title() == "Hämta mina uppgifter – Legimus – Mina sidor"
     assert page.get_by_role("heading", name="Flyttförfrågningar").count() == 1
     assert "Rita" not in page.content()
     assert_accessible(page)
