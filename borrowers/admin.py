@@ -33,7 +33,7 @@ from audit.log import record
 from audit.models import Action
 from libraries.models import Library
 from registry.forms import PlainIdModelChoiceField
-from transfers.models import TransferRequest
+from transfers.models import TransferRefused, TransferRequest
 
 from .forms.admin import BorrowerAdminForm
 from .models import AgreementText, Borrower, Service
@@ -584,7 +584,12 @@ class BorrowerAdmin(admin.ModelAdmin):
         form = MoveForm(request.POST or None, borrower=borrower)
         if request.method == "POST" and form.is_valid():
             library = form.cleaned_data["library"]
-            TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
+            try:
+                TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
+            except TransferRefused as error:
+                # The borrower changed since this page was loaded (protected or moved).
+                messages.error(request, " ".join(error.messages))
+                return HttpResponseRedirect(change_url)
             messages.success(
                 request,
                 gettext("%(borrower)s now belongs to %(library)s. The borrower gets an e-mail.")

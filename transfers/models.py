@@ -209,7 +209,10 @@ class TransferRequest(models.Model):
                     requested_by=by,
                 )
         except IntegrityError:
-            # transfer_one_pending_per_borrower: another request won by a moment.
+            # transfer_one_pending_per_borrower: another request won by a moment. Any
+            # other constraint is a bug and stays an error: never "already pending".
+            if not cls.objects.filter(borrower=borrower, status=Status.PENDING).exists():
+                raise
             raise TransferRefused(_already_pending(), code="already_pending") from None
         record(
             Action.TRANSFER_REQUESTED,
@@ -334,15 +337,18 @@ class TransferRequest(models.Model):
         email = email.strip()
         email_changed = email != old_email
         if email_changed and email_taken(email, by=borrower):
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken")
+            raise _email_taken()
 
         from_library = borrower.library
         try:
             with transaction.atomic():
                 _move(borrower, to_library=to_library, email=email)
         except IntegrityError:
-            # borrower_email_ci_unique: someone took the address a moment ago.
-            raise TransferRefused({"email": email_taken_message()}, code="email_taken") from None
+            # borrower_email_ci_unique: someone took the address a moment ago. Any other
+            # constraint is a bug and stays an error: never "the address is taken".
+            if not Borrower.objects.with_email(email).exclude(pk=borrower.pk).exists():
+                raise
+            raise _email_taken() from None
         transfer = cls._record_move(
             borrower,
             from_library=from_library,
@@ -448,6 +454,13 @@ def email_taken_message():
         "Another account already uses this e-mail address. Enter another address, "
         "or contact MTM if you need help."
     )
+
+
+def _email_taken() -> TransferRefused:
+    # A field error, for the pull form's e-mail; the code goes with the message (a
+    # ValidationError made of a dict keeps no code of its own).
+    message = ValidationError(email_taken_message(), code="email_taken")
+    return TransferRefused({"email": [message]})
 
 
 def _already_pending():
