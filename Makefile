@@ -6,7 +6,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
 
-.PHONY: run test install uv lint messages check-messages bench worker
+.PHONY: run test install uv lint messages check-messages bench worker mutation
 
 uv:
 	@test -x "$(UV)" || { \
@@ -54,3 +54,11 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench $(BENCH_ARGS)
+
+## make mutation: mutation testing of the rule modules (mutation/modules.toml), one module at a
+## time, niced; a score per module. Slow and not part of `make test`. See README.
+## `make mutation MODULES=borrowers/reminders.py` for some; MUTATION_ARGS=--diff shows survivors.
+MODULES ?=
+MUTATION_ARGS ?=
+mutation: install
+	nice -n 10 $(PYTHON) mutation/run.py $(MUTATION_ARGS) $(MODULES)

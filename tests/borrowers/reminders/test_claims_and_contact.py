@@ -138,3 +138,29 @@ def test_the_main_librarys_talking_book_address_is_the_last_resort(main_library)
 
 def test_a_protected_identity_is_sent_to_mtm(db):
     assert reminders.contact_for(BorrowerFactory(protected=True)) == reminders.MTM_CONTACT
+
+
+def test_the_very_first_borrower_is_reminded_too(ends_in, mailoutbox):
+    """Keyset pagination starts below the lowest possible pk."""
+    first = ends_in(3, id=1)
+    assert run() == "Queued 1 reminder, 0 already sent.\n"
+    assert [m.to for m in mailoutbox] == [[first.email]]
+
+
+def test_a_dry_run_counts_every_batch(ends_in, mailoutbox):
+    for days in range(3):
+        ends_in(days)
+    out = run("--dry-run", "--batch-size", "1")
+    assert out.count("Would remind") == 3
+    assert out.endswith("Would queue 3 reminders, 0 already sent.\n")
+    assert mailoutbox == []
+
+
+def test_the_run_returns_its_counts(ends_in, today):
+    ends_in(2)
+    assert reminders.send_expiry_reminders(today=today) == reminders.ReminderRun(
+        queued=1, already_sent=0
+    )
+    assert reminders.send_expiry_reminders(today=today) == reminders.ReminderRun(
+        queued=0, already_sent=1
+    )
