@@ -23,6 +23,7 @@ import argparse
 import os
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -136,14 +137,23 @@ def use_chosen_operators():
     )
 
 
-def test_command(spec: dict) -> str:
+def test_commands(spec: dict) -> tuple[str, str]:
+    """The tests, and the tests after `makemigrations --check` for a mutant in a
+    declaration (a model field, Meta): that check is what sees those."""
     pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
     pytest += ["-m", "not browser and not postgres", "-o", "addopts=", *spec["tests"]]
     command = shlex.join(pytest)
-    if spec.get("migrations"):
-        check = [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", "-v", "0"]
-        command = shlex.join(["sh", "-c", f"{shlex.join(check)} && {command}"])
-    return command
+    if not spec.get("migrations"):
+        return command, command
+    check = [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", "-v", "0"]
+    return command, shlex.join(["sh", "-c", f"{shlex.join(check)} && {command}"])
+
+
+def in_function(tree, position) -> bool:
+    node = tree.get_leaf_for_position(position, include_prefixes=True)
+    while node is not None and node.type != "funcdef":
+        node = node.parent
+    return node is not None
 
 
 def load_equivalents() -> dict[str, list[dict]]:
@@ -173,9 +183,10 @@ def is_equivalent(key: dict, known: list[dict]) -> str | None:
 
 def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict]) -> dict:
     module = workdir / name
-    command = test_command(spec)
+    tree = parso.parse(module.read_text(encoding="utf-8"))
+    in_code, in_declaration = test_commands(spec)
     started = time.monotonic()
-    outcome, output = run_tests(command, 900)
+    outcome, output = run_tests(in_declaration, 900)
     baseline = time.monotonic() - started
     if outcome != TestOutcome.SURVIVED:
         sys.exit(f"{name}: the tests fail without any mutation:\n{output[-3000:]}")
@@ -191,6 +202,8 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict]) -> di
         for done, item in enumerate(items, 1):
             # Described before the run: the file holds the mutant only while it runs.
             key, text = describe(module, item)
+            position = item.mutations[0].start_pos
+            command = in_code if in_function(tree, position) else in_declaration
             result = mutate_and_test(item.mutations, command, timeout)
             db.set_result(item.job_id, result)
             if result.worker_outcome == WorkerOutcome.NO_TEST:
@@ -244,6 +257,8 @@ def main(argv=None) -> int:
     chosen = args.modules or list(modules)
     known = load_equivalents()
 
+    # A stop (Ctrl-C, kill) still removes the copy: SIGTERM unwinds like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     use_chosen_operators()
     os.environ.pop("DATABASE_URL", None)  # SQLite: fast, and no shared database touched
     lines = []
