@@ -20,6 +20,7 @@ you work in is never touched, even when the run is interrupted.
 """
 
 import argparse
+import hashlib
 import os
 import shlex
 import shutil
@@ -41,6 +42,7 @@ from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "mutation"
+SESSIONS = ROOT / ".mutation"
 
 #: The mutations made; cosmic-ray's other operators (every arithmetic operator into
 #: every other, variables swapped in) mostly make code that cannot run at all.
@@ -84,6 +86,7 @@ OPERATORS = {
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv",
     ".git",
+    ".mutation",
     "__pycache__",
     ".pytest_cache",
     ".ruff_cache",
@@ -181,9 +184,12 @@ def is_equivalent(key: dict, known: list[dict]) -> str | None:
     return None
 
 
-def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict]) -> dict:
+def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again: bool) -> dict:
+    """Run every mutant of `name` (with `again`: only the last run's survivors, when
+    the module is unchanged since) and count the outcomes of all of them."""
     module = workdir / name
-    tree = parso.parse(module.read_text(encoding="utf-8"))
+    source = module.read_text(encoding="utf-8")
+    tree = parso.parse(source)
     in_code, in_declaration = test_commands(spec)
     started = time.monotonic()
     outcome, output = run_tests(in_declaration, 900)
@@ -192,33 +198,57 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict]) -> di
         sys.exit(f"{name}: the tests fail without any mutation:\n{output[-3000:]}")
     timeout = max(30.0, 4 * baseline)
 
-    session = workdir / f"mutation-{name.replace('/', '_')}.sqlite"
+    # Kept between runs (git-ignored) for --survivors; mutants are numbered per
+    # module source, so a session is reused only for the very same source.
+    SESSIONS.mkdir(exist_ok=True)
+    stem = SESSIONS / name.replace("/", "_")
+    session, digest = stem.with_suffix(".sqlite"), stem.with_suffix(".sha256")
+    source_hash = hashlib.sha256(source.encode()).hexdigest()
+    again = again and session.exists() and digest.exists() and digest.read_text() == source_hash
+    if not again:
+        session.unlink(missing_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
-        init([module], db, {})
-        items = list(db.pending_work_items)
-        print(f"{name}: {len(items)} mutants, tests take {baseline:.1f} s unmutated", flush=True)
-        counts = {"killed": 0, "survived": 0, "equivalent": 0, "incompetent": 0}
-        survivors = []
+        if again:
+            items = [
+                item
+                for item, result in db.completed_work_items
+                if result.test_outcome != TestOutcome.KILLED
+            ]
+        else:
+            init([module], db, {})
+            digest.write_text(source_hash)
+            items = list(db.pending_work_items)
+        print(
+            f"{name}: running {len(items)} of {db.num_work_items} mutants; "
+            f"tests take {baseline:.1f} s unmutated",
+            flush=True,
+        )
         for done, item in enumerate(items, 1):
-            # Described before the run: the file holds the mutant only while it runs.
-            key, text = describe(module, item)
             position = item.mutations[0].start_pos
             command = in_code if in_function(tree, position) else in_declaration
-            result = mutate_and_test(item.mutations, command, timeout)
-            db.set_result(item.job_id, result)
-            if result.worker_outcome == WorkerOutcome.NO_TEST:
-                continue
-            if result.test_outcome == TestOutcome.KILLED:
-                counts["killed"] += 1
-            elif result.test_outcome == TestOutcome.SURVIVED:
-                why = is_equivalent(key, known)
-                counts["equivalent" if why else "survived"] += 1
-                survivors.append((text, why, result.diff))
-            else:
-                counts["incompetent"] += 1
+            db.set_result(item.job_id, mutate_and_test(item.mutations, command, timeout))
             if done % 25 == 0:
                 print(f"  {done}/{len(items)}", flush=True)
-    return {"counts": counts, "survivors": survivors, "seconds": time.monotonic() - started}
+        return tally(module, db, known) | {"seconds": time.monotonic() - started}
+
+
+def tally(module: Path, db: WorkDB, known: list[dict]) -> dict:
+    counts = {"killed": 0, "survived": 0, "equivalent": 0, "incompetent": 0}
+    survivors = []
+    for item, result in db.completed_work_items:
+        if result.worker_outcome == WorkerOutcome.NO_TEST:
+            continue
+        if result.test_outcome == TestOutcome.KILLED:
+            counts["killed"] += 1
+        elif result.test_outcome == TestOutcome.SURVIVED:
+            key, text = describe(module, item)
+            why = is_equivalent(key, known)
+            counts["equivalent" if why else "survived"] += 1
+            survivors.append((text, why, result.diff))
+        else:
+            counts["incompetent"] += 1
+    survivors.sort()
+    return {"counts": counts, "survivors": survivors}
 
 
 def report(name: str, outcome: dict, verbose: bool) -> str:
@@ -246,6 +276,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="paths from mutation/modules.toml")
     parser.add_argument("--diff", action="store_true", help="print each survivor's diff")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run only the last run's survivors again (module unchanged; new tests only)",
+    )
     parser.add_argument("--min", type=float, default=95.0, help="the target score (%%)")
     args = parser.parse_args(argv)
 
@@ -267,7 +302,9 @@ def main(argv=None) -> int:
         shutil.copytree(ROOT, workdir, ignore=COPY_IGNORE)
         os.chdir(workdir)
         for name in chosen:
-            outcome = mutate_module(name, modules[name], workdir, known.get(name, []))
+            outcome = mutate_module(
+                name, modules[name], workdir, known.get(name, []), args.survivors
+            )
             lines.append(report(name, outcome, args.diff))
             print(lines[-1], flush=True)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())

@@ -107,3 +107,9 @@ def test_a_request_for_a_protected_identity_is_never_incoming(library_a, library
     hidden = BorrowerFactory(protected=True)
     TransferRequest.objects.create(borrower=hidden, from_library=library_a, to_library=library_b)
     assert not TransferRequest.objects.incoming_for(registrar_b).exists()
+
+
+def test_is_pending_says_whether_the_request_waits_for_a_decision(transfer, registrar_b):
+    assert transfer.is_pending is True
+    transfer.accept(by=registrar_b)
+    assert transfer.is_pending is False
