@@ -31,6 +31,7 @@ import time
 import tomllib
 from pathlib import Path
 
+import attrs
 import parso
 from cosmic_ray import plugins
 from cosmic_ray.commands import init
@@ -215,7 +216,7 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again
                 if result.test_outcome != TestOutcome.KILLED
             ]
         else:
-            init([module], db, {})
+            init([Path(name)], db, {})
             digest.write_text(source_hash)
             items = list(db.pending_work_items)
         print(
@@ -226,7 +227,9 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again
         for done, item in enumerate(items, 1):
             position = item.mutations[0].start_pos
             command = in_code if in_function(tree, position) else in_declaration
-            db.set_result(item.job_id, mutate_and_test(item.mutations, command, timeout))
+            # Relative to the copy: a kept session names the file as it was then.
+            mutations = [attrs.evolve(m, module_path=Path(name)) for m in item.mutations]
+            db.set_result(item.job_id, mutate_and_test(mutations, command, timeout))
             if done % 25 == 0:
                 print(f"  {done}/{len(items)}", flush=True)
         return tally(module, db, known) | {"seconds": time.monotonic() - started}
@@ -267,7 +270,8 @@ def report(name: str, outcome: dict, verbose: bool) -> str:
     return (
         f"{name}: {score:5.1f} % of non-equivalent mutants killed "
         f"({counts['killed']} killed, {counts['survived']} survived, "
-        f"{counts['equivalent']} equivalent; {raw:.1f} % of all {total}) "
+        f"{counts['equivalent']} equivalent; {raw:.1f} % of all {total}; "
+        f"{counts['incompetent']} could not run) "
         f"in {outcome['seconds'] / 60:.1f} min"
     )
 
