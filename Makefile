@@ -8,7 +8,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
 
-.PHONY: run test install uv lint messages check-messages bench worker screenshots e2e loadtest
+.PHONY: run test install uv lint messages check-messages bench worker screenshots e2e loadtest mutation
 
 uv:
 	@test -x "$(UV)" || { \
@@ -84,3 +84,11 @@ loadtest: install
 	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(LOADTEST_N) --skip-if-seeded --reset
 	$(PYTHON) -m e2e.loadtest --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS)
+
+## make mutation: mutation testing of the rule modules (mutation/modules.toml), one module at a
+## time, niced; a score per module. Slow and not part of `make test`. See README.
+## `make mutation MODULES=borrowers/reminders.py` for some; MUTATION_ARGS=--diff shows survivors.
+MODULES ?=
+MUTATION_ARGS ?=
+mutation: install
+	nice -n 10 $(PYTHON) mutation/run.py $(MUTATION_ARGS) $(MODULES)

@@ -34,7 +34,7 @@ from libraries.models import Library
 from privacy.admin import DeletionFilter, UnusedFilter, deletion_day
 from privacy.views import admin_extract_view, register_extract_action
 from registry.forms import PlainIdModelChoiceField
-from transfers.models import TransferRequest
+from transfers.models import TransferRefused, TransferRequest
 
 from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
@@ -645,7 +645,12 @@ class BorrowerAdmin(admin.ModelAdmin):
         form = MoveForm(request.POST or None, borrower=borrower)
         if request.method == "POST" and form.is_valid():
             library = form.cleaned_data["library"]
-            TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
+            try:
+                TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
+            except TransferRefused as error:
+                # The borrower changed since this page was loaded (protected or moved).
+                messages.error(request, " ".join(error.messages))
+                return HttpResponseRedirect(change_url)
             messages.success(
                 request,
                 gettext("%(borrower)s now belongs to %(library)s. The borrower gets an e-mail.")

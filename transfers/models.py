@@ -223,7 +223,10 @@ class TransferRequest(models.Model):
                     requested_by=by,
                 )
         except IntegrityError:
-            # transfer_one_pending_per_borrower: another request won by a moment.
+            # transfer_one_pending_per_borrower: another request won by a moment. Any
+            # other constraint is a bug and stays an error: never "already pending".
+            if not cls.objects.filter(borrower=borrower, status=Status.PENDING).exists():
+                raise
             raise TransferRefused(_already_pending(), code="already_pending") from None
         record(
             Action.TRANSFER_REQUESTED,
@@ -355,7 +358,10 @@ class TransferRequest(models.Model):
             with transaction.atomic():
                 _move(borrower, to_library=to_library, email=email)
         except IntegrityError:
-            # borrower_email_ci_unique: someone took the address a moment ago.
+            # borrower_email_ci_unique: someone took the address a moment ago. Any other
+            # constraint is a bug and stays an error: never "the address is taken".
+            if not Borrower.objects.with_email(email).exclude(pk=borrower.pk).exists():
+                raise
             _check_email(email, by=by, borrower=borrower)
             raise TransferRefused({"email": [email_taken_error()]}, code="email_taken") from None
         transfer = cls._record_move(
