@@ -68,9 +68,14 @@ class Stack:
 
     @property
     def env(self) -> dict[str, str]:
-        """Production settings, as compose sets them; short timeouts so faults show fast."""
+        """Production settings, as compose sets them (STAFF_MFA_REQUIRED at its default, on);
+        short timeouts so faults show fast."""
         return {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DJANGO_", "DATABASE_", "STAFF_MFA_"))
+            },
             "DJANGO_DEBUG": "false",
             "SECRET_KEY": self._secret,
             "AUDIT_HASH_KEY": self._secret[::-1],
