@@ -18,6 +18,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "Demo-register-2026"
 REGISTRAR = "registrerare@stadsbibliotek.example"
 MTM = "mtm@mtm.example"
+HEAD_ADMIN = "huvudadmin@stadsbibliotek.example"
+#: Staff who log in during make e2e: each gets an authenticator app with a known key.
+STAFF_WITH_APP = (REGISTRAR, MTM, HEAD_ADMIN)
+VERIFY_URL = "/konto/tvastegsverifiering/"
 PROVED: list[str] = []
 
 
@@ -42,7 +46,9 @@ def proved():
 def stack(request):
     stack = Stack()
     try:
-        yield stack.start()
+        stack.start()
+        stack.enrol_totp(*STAFF_WITH_APP)
+        yield stack
     finally:
         if request.session.testsfailed:  # the logs go with the temporary folder: show them
             for name in ("gunicorn", "worker", "caddy"):
@@ -87,13 +93,27 @@ def new_page(browser, stack):
         context.close()
 
 
-def log_in(page, email, password=DEMO_PASSWORD):
+def enter_password(page, email, password=DEMO_PASSWORD):
+    """The first step: the password takes a staff member to the code page."""
     page.goto("/konto/logga-in/")
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord", exact=True).fill(password)
     page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**{VERIFY_URL}**")
+    return page
+
+
+def enter_code(page, code):
+    page.get_by_label("Kod", exact=True).fill(code)
+    page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_load_state()
-    assert "/konto/logga-in/" not in page.url, page.content()[:2000]
+    return page
+
+
+def log_in(stack, page, email, password=DEMO_PASSWORD):
+    """Password, then the code the person's authenticator app shows now."""
+    enter_code(enter_password(page, email, password), stack.totp_code(email))
+    assert "/konto/" not in page.url, page.content()[:2000]
     return page
 
 

@@ -12,6 +12,7 @@ Ports are E2E_PORT_BASE (default 8180) + 0 … 4. Every process is stopped by st
 also when start() fails half way.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -26,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+from django_otp.oath import TOTP
 
 from e2e.smtp import start_smtp_server
 
@@ -59,15 +61,21 @@ class Stack:
         self.processes: dict[str, subprocess.Popen] = {}
         self.smtp_controller = self.smtp = None
         self.service_token = None
+        self.totp_keys: dict[str, str] = {}  # staff email -> hex key of their app (enrol_totp)
         self._secret = secrets.token_urlsafe(50)
 
     # --- environment -------------------------------------------------------------
 
     @property
     def env(self) -> dict[str, str]:
-        """Production settings, as compose sets them; short timeouts so faults show fast."""
+        """Production settings, as compose sets them (STAFF_MFA_REQUIRED at its default, on);
+        short timeouts so faults show fast."""
         return {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DJANGO_", "DATABASE_", "STAFF_MFA_"))
+            },
             "DJANGO_DEBUG": "false",
             "SECRET_KEY": self._secret,
             "AUDIT_HASH_KEY": self._secret[::-1],
@@ -215,6 +223,38 @@ class Stack:
             "from selfservice.models import ServiceToken\n"
             "t = ServiceToken(name='e2e')\nprint(t.generate())\nt.save()",
         ).stdout.split()[-1]  # after the shell's own "objects imported" line
+
+    # The second factor (STAFF_MFA_REQUIRED is on, as in production) --------------
+
+    def enrol_totp(self, *emails: str) -> None:
+        """Give each staff account an authenticator app with a fresh key the tests know
+        (as enrolment would; any earlier app of theirs goes, e.g. seed_demo's)."""
+        keys = {email: secrets.token_hex(20) for email in emails}
+        self.manage(
+            "shell",
+            "-c",
+            "import json\n"
+            "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+            "from accounts.models import StaffUser\n"
+            f"for email, key in json.loads({json.dumps(json.dumps(keys))}).items():\n"
+            "    user = StaffUser.objects.get(email=email)\n"
+            "    TOTPDevice.objects.filter(user=user).delete()\n"
+            "    TOTPDevice.objects.create(user=user, name='e2e', key=key, confirmed=True)\n",
+        )
+        self.totp_keys.update(keys)
+
+    def totp_code(self, email: str) -> str:
+        """The code the person's app shows now. A code is accepted once: when this
+        step's was used already (an earlier login), wait for the next, as a person would."""
+        [(last_t,)] = self.sql(
+            "SELECT d.last_t FROM otp_totp_totpdevice d"
+            " JOIN accounts_staffuser u ON u.id = d.user_id WHERE u.email = %s",
+            (email,),
+        )
+        totp = TOTP(bytes.fromhex(self.totp_keys[email]))
+        while totp.t() <= last_t:
+            time.sleep(totp.step - time.time() % totp.step + 0.1)
+        return f"{totp.token():06d}"
 
     # gunicorn, worker, Caddy ----------------------------------------------------
 

@@ -24,7 +24,7 @@ def fingerprint(stack, dbname):
 
 def test_backup_and_restore_keep_borrowers_audit_log_and_queued_mail(stack, smtp, new_page, proved):
     # A list a registrar opened is in the audit log …
-    log_in(new_page(), REGISTRAR).goto("/lantagare/lista/samtliga/")
+    log_in(stack, new_page(), REGISTRAR).goto("/lantagare/lista/samtliga/")
     smtp.mode = "refuse"  # … and a mail waits in the queue while the backup is taken
     ask_for_password_reset(new_page(), STAFF)
     wait_until(lambda: smtp.refused, "a refused attempt")

@@ -6,6 +6,7 @@ import threading
 import time
 
 from e2e.conftest import (
+    HEAD_ADMIN,
     MTM,
     REGISTRAR,
     ask_for_password_reset,
@@ -17,7 +18,6 @@ from e2e.conftest import (
 )
 from e2e.stack import PYTHON, ROOT
 
-HEAD_ADMIN = "huvudadmin@stadsbibliotek.example"
 OTHER_REGISTRAR = "registrerare@sundbyberg.example"
 
 
@@ -76,7 +76,7 @@ def test_a_refusing_mail_server_gets_retries_with_back_off_then_the_mail(
     [(status, attempts, last_error)] = mail_rows(stack, OTHER_REGISTRAR)
     assert status == "sent" and attempts >= 4 and last_error == ""
 
-    admin = log_in(new_page(), MTM)
+    admin = log_in(stack, new_page(), MTM)
     admin.goto(f"/admin/notifications/outgoingmail/?q={OTHER_REGISTRAR}")
     row = admin.locator("#result_list tbody tr").first
     cells = row.locator("td").all_inner_texts()
@@ -88,7 +88,7 @@ def test_a_refusing_mail_server_gets_retries_with_back_off_then_the_mail(
 
 
 def test_a_postgresql_restart_fails_no_request_after_it(stack, smtp, new_page, proved):
-    cookies = session_cookies(log_in(new_page(), REGISTRAR))
+    cookies = session_cookies(log_in(stack, new_page(), REGISTRAR))
     results = []  # (started, finished, status) of every request
     stop = threading.Event()
 
@@ -136,7 +136,7 @@ def test_a_postgresql_restart_fails_no_request_after_it(stack, smtp, new_page, p
 def test_expiry_reminders_started_twice_at_once_remind_each_borrower_once(
     stack, smtp, new_page, proved
 ):
-    cookies = session_cookies(log_in(new_page(), REGISTRAR))
+    cookies = session_cookies(log_in(stack, new_page(), REGISTRAR))
     stop = threading.Event()
     statuses = []
 

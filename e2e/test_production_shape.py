@@ -3,6 +3,7 @@ gunicorn (DJANGO_DEBUG=false), mail through the worker to an SMTP server."""
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -10,8 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import (
+    HEAD_ADMIN,
     REGISTRAR,
+    VERIFY_URL,
     NoRedirect,
+    enter_code,
+    enter_password,
     fetch,
     link_in,
     log_in,
@@ -28,7 +33,7 @@ BORROWER_PASSWORD = "blå-sommar-eka-e2e"
 def test_a_registrar_registers_a_borrower_who_chooses_a_password_and_logs_in_through_the_api(
     stack, smtp, new_page, proved
 ):
-    page = log_in(new_page(), REGISTRAR)
+    page = log_in(stack, new_page(), REGISTRAR)
     page.goto("/lantagare/skapa/vuxen/")
     page.get_by_label("Person-/Samordningsnummer").fill(IDENTIFIER)
     page.get_by_label("Förnamn").fill("Nora")
@@ -76,7 +81,7 @@ def test_a_registrar_registers_a_borrower_who_chooses_a_password_and_logs_in_thr
 
 
 def test_cookies_are_secure_and_host_only_and_static_files_are_served(stack, new_page, proved):
-    page = log_in(new_page(), REGISTRAR)
+    page = log_in(stack, new_page(), REGISTRAR)
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert set(cookies) >= {"__Host-sessionid", "__Host-csrftoken"}, cookies
     for cookie in cookies.values():
@@ -101,7 +106,7 @@ def test_cookies_are_secure_and_host_only_and_static_files_are_served(stack, new
 
 
 def test_a_cross_origin_post_is_refused(stack, new_page, proved):
-    page = log_in(new_page(), REGISTRAR)
+    page = log_in(stack, new_page(), REGISTRAR)
     token = session_cookies(page)["__Host-csrftoken"]
     form = {"csrfmiddlewaretoken": token}
     evil = page.request.post(
@@ -124,4 +129,28 @@ def test_plain_http_is_redirected_and_healthz_reports(stack, proved):
     assert status == 200 and body.startswith("database: ok\nmigrations: ok\nmail: ok")
     proved(
         f"plain HTTP is redirected to HTTPS; /healthz through Caddy: {'; '.join(body.splitlines())}"
+    )
+
+
+def test_staff_sign_in_needs_the_second_factor(stack, new_page, proved):
+    page = enter_password(new_page(), HEAD_ADMIN)  # library staff, not MTM
+    cookies = session_cookies(page)
+    for path in ("/", "/lantagare/lista/samtliga/", "/lantagare/skapa/vuxen/"):
+        page.goto(path)
+        assert VERIFY_URL in page.url, (path, page.url)
+        assert fetch(stack, path, cookies=cookies)[0] == 302  # the same session, no browser
+
+    right = stack.totp_code(HEAD_ADMIN)
+    enter_code(page, f"{(int(right) + 1) % 1_000_000:06d}")
+    assert VERIFY_URL in page.url
+    expect(page.locator("#id_code_error")).to_be_visible()
+    time.sleep(1.1)  # django-otp's delay after a wrong code
+    enter_code(page, stack.totp_code(HEAD_ADMIN))
+    assert page.url == f"{stack.url}/lantagare/skapa/vuxen/", page.url  # the page asked for
+    assert fetch(stack, "/lantagare/lista/samtliga/", cookies=session_cookies(page))[0] == 200
+    proved(
+        "staff sign-in needs the second factor (STAFF_MFA_REQUIRED at its production "
+        "default): after the password alone the start page, the lists and registration "
+        "redirect to Tvåstegsverifiering (302), a wrong code is refused, the app's current "
+        "TOTP code lets the head admin in, to the page asked for"
     )
