@@ -19,4 +19,4 @@ RUN DJANGO_DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build \
 
 USER registry
 EXPOSE 8000
-CMD ["gunicorn", "registry.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "registry.wsgi", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
