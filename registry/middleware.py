@@ -13,9 +13,9 @@ class SessionLifetimeMiddleware:
     Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs an UPDATE
     on every page. Instead the session is saved (its expiry moved to now plus the idle
     limit) only once SESSION_REFRESH_FRACTION of the idle limit has passed since the
-    last save, and on every keep-alive ping. Between saves the session ends at
-    `refreshed_at() + SESSION_COOKIE_AGE`, and the timeout warning is told exactly
-    that time (registry/templatetags/session_timeout.py), never the full limit.
+    last save, whenever it is saved anyway, and on every keep-alive ping. Between saves
+    the session ends SESSION_COOKIE_AGE after its REFRESHED time, and the timeout
+    warning is told that time (registry/templatetags/session_timeout.py), never more.
     """
 
     KEY = "auth_time"

@@ -2,8 +2,8 @@
 
 `{% session_timeout_attributes %}` on <body> tells static/js/app.js how long the
 session lives without a further request (the idle limit from its last save, which is
-not always this request: registry/middleware.py) and where to ping to extend it, for a logged-in
-staff member or borrower; for anyone else it renders nothing.
+not always this request: registry/middleware.py) and where to ping to extend it, for
+a logged-in staff member or borrower; for anyone else it renders nothing.
 """
 
 from django import template
