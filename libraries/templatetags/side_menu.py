@@ -12,6 +12,7 @@ placeholder and put in for each request.
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -30,9 +31,11 @@ def _menu(language: str, head_admin: bool, path: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def side_menu(context) -> str:
+    # In development a template edit shows at once (runserver reloads templates, not this).
+    menu = _menu.__wrapped__ if settings.DEBUG else _menu
     language, head_admin = get_language(), bool(context["user"].is_head_admin)
-    html = _menu(language, head_admin, "")
+    html = menu(language, head_admin, "")
     path = context["request"].path
     if f'="{path}"' in html:  # a page the menu links to (or posts to): mark it current
-        html = _menu(language, head_admin, path)
+        html = menu(language, head_admin, path)
     return mark_safe(html.replace(TOKEN_PLACEHOLDER, str(context["csrf_token"])))  # noqa: S308
