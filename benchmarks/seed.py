@@ -385,7 +385,8 @@ class _Generator:
         self.counters[counter] += 1
         stride = 7919  # prime, and no span here is a multiple of it
         born = start + timedelta(days=(i * stride) % span)
-        serial = ((i // span) * 7 + 13) % 1000  # 7 is coprime to 1000: no repeats
+        # 001-999 (identity parsing refuses serial 000); 7 is coprime to 999: no repeats
+        serial = 1 + ((i // span) * 7 + 12) % 999
         head = f"{born:%y%m}{born.day + day_offset:02d}{serial:03d}"
         check = luhn.calc_check_digit(head)
         return born, f"{born.year:04d}{head[2:]}{check}"

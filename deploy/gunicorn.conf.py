@@ -21,8 +21,18 @@ from registry.logging import redact_path
 
 # Behind the proxy (Caddy): compose publishes only the proxy, so any address may connect.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Two to four sync workers per core; every request is short (a page or an API answer).
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Workers (measured in docs/performance.md, "Throughput"): a request spends a large
+# share of its time waiting for PostgreSQL (round trips and the audit event's commit),
+# and a sync worker serves one request at a time: threads let a worker serve another
+# request while one waits, and each process still gets a core of its own. On the
+# 2-core machine sync workers (2, 4) and gthread workers (2x4, 4x2) came out within
+# the noise of a machine at load 8-17; gthread with one process per core and 4
+# threads each was kept because it overlaps the database waits with the least memory
+# (2 processes instead of 8) and keeps 8 requests in flight. Every thread holds one
+# persistent database connection (CONN_MAX_AGE): at most workers x threads per host.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A request taking longer than this is a bug or a stuck database: the worker is
 # replaced. Longer than the slowest page at national size (docs/performance.md).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -7,9 +7,15 @@ from django.utils.cache import add_never_cache_headers
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session this long after login, however active (security.md §6).
+    """Ends a session this long after login, however active (security.md §6), and
+    slides its idle limit (SESSION_COOKIE_AGE) without a write on every request.
 
-    The idle limit is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs an UPDATE
+    on every page. Instead the session is saved (its expiry moved to now plus the idle
+    limit) only once SESSION_REFRESH_FRACTION of the idle limit has passed since the
+    last save, whenever it is saved anyway, and on every keep-alive ping. Between saves
+    the session ends SESSION_COOKIE_AGE after its REFRESHED time, and the timeout
+    warning is told that time (registry/templatetags/session_timeout.py), never more.
     """
 
     KEY = "auth_time"
@@ -23,7 +29,34 @@ class SessionLifetimeMiddleware:
             if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
-        return self.get_response(request)
+        refresh_idle_timeout(request)  # before the view: the page shows the new expiry
+        response = self.get_response(request)
+        if request.session.modified and request.session.keys():
+            request.session[REFRESHED] = time.time()  # saved anyway: the expiry moves too
+        return response
+
+
+#: The session key holding when the session's expiry was last moved (time.time()).
+REFRESHED = "refreshed_at"
+
+
+def refresh_idle_timeout(request, *, force: bool = False) -> None:
+    """Mark a live session for saving when its idle expiry is due to move forward."""
+    session = getattr(request, "session", None)
+    if session is None or not session.session_key or not session.keys():
+        return  # no session (or an empty one): nothing to keep alive
+    now = time.time()
+    window = settings.SESSION_COOKIE_AGE * settings.SESSION_REFRESH_FRACTION
+    if force or now - session.get(REFRESHED, 0) >= window:
+        session[REFRESHED] = now  # sets session.modified: SessionMiddleware saves it
+
+
+def idle_seconds_left(request) -> int:
+    """Seconds until this session ends for want of a request."""
+    if request.session.modified:
+        return settings.SESSION_COOKIE_AGE  # this response saves it: the limit starts now
+    refreshed = request.session.get(REFRESHED, time.time())
+    return max(0, round(refreshed + settings.SESSION_COOKIE_AGE - time.time()))
 
 
 class NoStoreForPersonalDataMiddleware:

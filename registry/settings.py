@@ -132,7 +132,8 @@ AUTH_USER_MODEL = "accounts.StaffUser"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the library with the user (accounts/backends.py).
+    "accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -164,10 +165,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Staff reset links and set-password links are short-lived and single use.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Sessions: idle timeout slides with each request; SessionLifetimeMiddleware adds
-# the absolute limit (security.md §6).
+# Sessions: the idle timeout slides with the requests and SessionLifetimeMiddleware
+# adds the absolute limit (security.md §6). The middleware saves the session (moves
+# its expiry) once this fraction of the idle limit has passed since the last save,
+# not on every request (an UPDATE per page otherwise; docs/performance.md).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_FRACTION = 1 / 20
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

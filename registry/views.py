@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from registry import health
+from registry.middleware import refresh_idle_timeout
 from selfservice import session as borrower_session
 
 
@@ -37,8 +38,9 @@ def keep_alive(request):
     "Fortsätt vara inloggad"): the idle time starts again. 204 while the session
     lives, 401 once it has ended (then the page offers to log in again)."""
     if request.user.is_authenticated:
-        # SESSION_SAVE_EVERY_REQUEST: this request itself restarts the idle timeout;
+        # The idle timeout starts again now (not only when it is due to move);
         # SessionLifetimeMiddleware still ends the session at its absolute limit.
+        refresh_idle_timeout(request, force=True)
         alive = True
     else:
         alive = borrower_session.current_borrower(request)[0] is not None

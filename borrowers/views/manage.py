@@ -6,6 +6,7 @@ outside the registrar's main library and its branches everything is 404.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +47,9 @@ PAGE_SIZE = 50
 REMEMBERED_SEARCHES = 5
 SEARCH_SESSION_KEY = "borrower_searches"
 PAGE_PARAMETER = "sida"
+#: Sök användare counts its hits up to this many: past it the page says "more than"
+#: and pages through these, instead of counting a common name in full on every page.
+SEARCH_COUNT_CAP = 500
 
 
 # --- the Visa lists -------------------------------------------------------------
@@ -122,9 +128,21 @@ class IdsFirstPaginator(Paginator):
     library reads 50 table rows instead of every borrower in scope (docs/performance.md).
     Still one count query and one page query."""
 
-    def __init__(self, *args, related=(), **kwargs):
+    def __init__(self, *args, related=(), cap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.related = related
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        """With a cap, the count stops there (`capped` says whether there were more):
+        only the first `cap` rows can be paged through."""
+        if self.cap is None:
+            return super().count
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -134,7 +152,7 @@ class IdsFirstPaginator(Paginator):
             top = self.count
         # SECURITY: the ids come from the scoped queryset; the outer query only reads them.
         ids = self.object_list.order_by(*ORDERING).values("pk")[bottom:top]
-        if bottom > self.count - top:
+        if bottom > self.count - top and not self.capped:
             # Nearer the end: the same ids counted from the end, so that the database
             # keeps only the rows after this page instead of sorting all before it.
             backwards = [f"-{name}" for name in ORDERING]
@@ -144,16 +162,92 @@ class IdsFirstPaginator(Paginator):
         rows = (
             Borrower.objects.filter(pk__in=ids)
             .select_related("library", *self.related)
+            .only(*TABLE_COLUMNS, *(f"{name}__delete_on" for name in self.related))
             .order_by(*ORDERING)
         )
         return self._get_page(rows, number, self)
 
 
-def _page(request, queryset, related=()):
-    """One page of borrowers sorted by last name: a count query and a page query."""
+#: What a row of borrowers/_table.html shows: only these columns are read.
+TABLE_COLUMNS = (
+    "code",
+    "first_name",
+    "last_name",
+    "email",
+    "id_kind",
+    "identifier",
+    "valid_until",
+    "library",
+    "library__name",
+)
+#: Any code: the borrower page's URL is reversed once per page with it, then each
+#: row's link is that URL with the row's code put in.
+_ANY_CODE = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row of borrowers/_table.html, rendered in Python once per page: a page of 50
+    rows through the template language was most of a list's time (a node, a variable
+    lookup and an escape per cell, a URL reversed per row; docs/performance.md)."""
+
+    code: UUID
+    html: str  # the <tr>, escaped
+
+
+def table_rows(borrowers, today, *, notices=False) -> list[TableRow]:
+    """`notices`: the deletion notices were read with the rows (Visa … tas bort),
+    and the row has their column."""
+    detail = reverse("borrowers:detail", args=[_ANY_CODE])
+    expired = format_html(' <span class="badge-expired">{}</span>', _("Expired"))
+    until_further_notice = _("Until further notice")
+    rows = []
+    for borrower in borrowers:
+        valid = until_further_notice
+        if borrower.valid_until:
+            late = expired if borrower.valid_until < today else ""
+            valid = format_html("{}{}", borrower.valid_until.isoformat(), late)
+        deletion = ""
+        if notices:
+            notice = getattr(borrower, "deletion_notice", None)
+            deletion = format_html("\n        <td>{}</td>", notice.delete_on if notice else "")
+        name = (
+            f"{borrower.last_name}, {borrower.first_name}"
+            if borrower.last_name or borrower.first_name
+            else borrower.email
+        )
+        html = format_html(
+            ROW,
+            url=detail.replace(_ANY_CODE, str(borrower.code)),
+            name=name,
+            identifier=borrower.display_identifier,
+            email=borrower.email,
+            library=borrower.library.name if borrower.library else "",
+            valid=valid,
+            deletion=deletion,
+        )
+        rows.append(TableRow(borrower.code, html))
+    return rows
+
+
+ROW = """
+      <tr>
+        <th scope="row"><a href="{url}">{name}</a></th>
+        <td>{identifier}</td>
+        <td>{email}</td>
+        <td>{library}</td>
+        <td>{valid}</td>{deletion}
+      </tr>"""
+
+
+def _page(request, queryset, today, related=(), cap=None):
+    """One page of borrowers sorted by last name, as table rows: a count query and a
+    page query."""
     queryset = queryset.order_by(*ORDERING)
-    paginator = IdsFirstPaginator(queryset, PAGE_SIZE, related=related)
-    return paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    paginator = IdsFirstPaginator(queryset, PAGE_SIZE, related=related, cap=cap)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    page.object_list = table_rows(page.object_list, today, notices="deletion_notice" in related)
+    return page
 
 
 @registrar_required
@@ -164,7 +258,8 @@ def borrower_list(request, list_name):
     if spec is None:
         raise Http404
     today = timezone.localdate()
-    page = _page(request, spec.select(borrowers_for(request), request.user, today), spec.related)
+    borrowers = spec.select(borrowers_for(request), request.user, today)
+    page = _page(request, borrowers, today, spec.related)
     record(
         Action.LISTED,
         actor=request.user,
@@ -194,6 +289,14 @@ def borrower_list(request, list_name):
 
 
 # --- Sök användare ------------------------------------------------------------
+
+
+def _hits(results) -> dict:
+    """The audit event's count of a search's hits, stopping at the cap."""
+    found = results.order_by()[: SEARCH_COUNT_CAP + 1].count()
+    if found > SEARCH_COUNT_CAP:
+        return {"hits": SEARCH_COUNT_CAP, "more": True}
+    return {"hits": found}
 
 
 @sensitive_post_parameters("q")  # SECURITY: often an identity number; masked in error reports
@@ -227,7 +330,7 @@ def search(request):
                 # and e-mail addresses are not kept at all.
                 search_term=found.identity.value if found.identity else None,
                 by="identity_number" if found.identity else "text",
-                hits=found.results.count(),
+                **_hits(found.results),
             )
             if found.hint:
                 messages.info(request, _(MESSAGES[found.hint]))
@@ -247,7 +350,8 @@ def search(request):
         "borrowers/search.html",
         {
             "form": SearchForm(initial={"q": remembered.text}),
-            "page": _page(request, results),
+            "page": _page(request, results, today, cap=SEARCH_COUNT_CAP),
+            "cap": SEARCH_COUNT_CAP,
             "today": today,
             "page_query": urlencode({"r": key}) + "&",
         },

@@ -1,16 +1,17 @@
 """The idle-timeout warning (WCAG 2.2.1 Timing Adjustable; accessibility.md §3.10).
 
 `{% session_timeout_attributes %}` on <body> tells static/js/app.js how long the
-session lives without a request and where to ping to extend it, for a logged-in
-staff member or borrower; for anyone else it renders nothing.
+session lives without a further request (the idle limit from its last save, which is
+not always this request: registry/middleware.py) and where to ping to extend it, for
+a logged-in staff member or borrower; for anyone else it renders nothing.
 """
 
 from django import template
-from django.conf import settings
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
 
+from registry.middleware import idle_seconds_left
 from selfservice import session as borrower_session
 
 register = template.Library()
@@ -33,7 +34,7 @@ def session_timeout_attributes(context) -> str:
     return format_html(
         ' data-session-timeout="{}" data-session-warning="{}" data-keep-alive-url="{}"'
         ' data-login-url="{}" data-csrf-token="{}"',
-        settings.SESSION_COOKIE_AGE,
+        idle_seconds_left(request),
         WARNING_SECONDS,
         reverse("keep_alive"),
         login_url,

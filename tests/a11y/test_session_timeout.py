@@ -74,3 +74,43 @@ def test_the_ping_says_when_there_is_no_session(client):
 
 def test_the_ping_is_a_post(registrar_client):
     assert registrar_client.get(KEEP_ALIVE).status_code == 405
+
+
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_page_moves_the_idle_expiry_only_once_a_fraction_of_it_has_passed(
+    registrar_client, settings
+):
+    """No session write on every page (issue 23): within the refresh window the
+    expiry stays, and the page tells app.js the time actually left, never more."""
+    settings.SESSION_COOKIE_AGE = 1800
+    start = reverse("libraries:start")
+    registrar_client.get(start)
+    saved = _expiry(registrar_client)
+    session = registrar_client.session
+    session["refreshed_at"] = time.time() - 60  # a minute ago: inside the 90 s window
+    session.save()
+    saved = _expiry(registrar_client)
+    body = body_attributes(registrar_client.get(start))
+    assert _expiry(registrar_client) == saved
+    assert 'data-session-timeout="1740"' in body or 'data-session-timeout="1739"' in body
+
+    session = registrar_client.session
+    session["refreshed_at"] = time.time() - 100  # past the window: this page moves it
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(seconds=1700)
+    )
+    body = body_attributes(registrar_client.get(start))
+    assert _expiry(registrar_client) > timezone.now() + timedelta(seconds=1790)
+    assert 'data-session-timeout="1800"' in body
+
+
+def test_an_idle_staff_session_still_ends_at_its_expiry(registrar_client):
+    Session.objects.filter(session_key=registrar_client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = registrar_client.get(reverse("libraries:start"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]

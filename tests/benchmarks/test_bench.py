@@ -39,6 +39,8 @@ def test_bench_prints_its_table_on_a_tiny_seeded_database(tmp_path):
     ]:
         assert page in table
     assert "p95 ms" in table and "× baseline" in table
+    assert "Load average (uptime) at start" in table
+    assert "p50 ≤ 2× " in table and "pages met every target" in table
     assert "send_expiry_reminders: 40 due" in table
     assert "db_worker --batch" in table
     assert report.exists()

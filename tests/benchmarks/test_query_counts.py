@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.urls import BASELINE_PATH
 from borrowers.views.manage import LISTS
+from tests.admin.conftest import mtm_user  # noqa: F401 (a fixture)
 from tests.factories import BorrowerFactory
 
 #: Traits and fields cycled through: at both sizes every list has rows.
@@ -134,3 +137,63 @@ def test_head_administrators_all_users_list_is_bounded_too(
     StaffFactory.create_batch(10, library=library_a)
     _queries(client, "get", url)
     assert _queries(client, "get", url) == small
+
+
+@override_settings(ROOT_URLCONF="benchmarks.urls")
+def test_the_empty_page_reads_the_session_and_the_user_and_writes_nothing(registrar_client):
+    """Issue 23: what every page pays is two queries, the session and the user with
+    their library; the session is saved only when its idle expiry is due to move."""
+    url = f"/{BASELINE_PATH}"
+    _queries(registrar_client, "get", url)  # the first request moves the expiry
+    with CaptureQueriesContext(connection) as queries:
+        registrar_client.get(url)
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries]
+    assert tables == ['"django_session"', '"accounts_staffuser"']
+    assert "libraries_library" in queries[1]["sql"]  # the library comes with the user
+
+
+def test_a_list_page_reads_only_the_columns_it_shows(
+    library_a, branch_a, library_b, registrar_client
+):
+    Scene(library_a, branch_a, library_b).grow_to(3)
+    url = reverse("borrowers:list", args=["samtliga"])
+    _queries(registrar_client, "get", url)
+    with CaptureQueriesContext(connection) as queries:
+        registrar_client.get(url)
+    page_query = next(q["sql"] for q in queries if '"borrowers_borrower"."code"' in q["sql"])
+    assert '"password"' not in page_query and '"guardian_name"' not in page_query
+
+
+ADMIN_PAGES = ["list", "search-post:name", "search-results:name", "search-results:email"]
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_admin_borrower_pages_make_the_same_number_of_queries_at_5_and_50(
+    page,
+    library_a,
+    branch_a,
+    library_b,
+    mtm_user,  # noqa: F811 (the fixture)
+    client,
+):
+    client.force_login(mtm_user)
+    changelist = reverse("admin:borrowers_borrower_changelist")
+    texts = {"name": "låntagare", "email": "@"}
+
+    def request():
+        if page == "list":
+            return "get", changelist, None
+        kind, by = page.split(":")
+        data = {"q": texts[by], "_search": "1"}
+        if kind == "search-post":
+            return "post", changelist, data
+        return "get", client.post(changelist, data)["Location"], None
+
+    scene = Scene(library_a, branch_a, library_b).grow_to(5)
+    _queries(client, *request())
+    small = _queries(client, *request())
+    scene.grow_to(50)
+    _queries(client, *request())
+    large = _queries(client, *request())
+    assert small == large, f"{page}: {small} queries at 5 borrowers, {large} at 50"
+    assert large <= 15

@@ -212,7 +212,7 @@ def test_a_session_carrying_both_logins_is_no_borrower_session(borrower_client, 
     # borrower session without the signal, Mina sidor still refuses it.
     session = borrower_client.session
     session[SESSION_KEY] = str(registrar.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "accounts.backends.StaffBackend"
     session["_auth_user_hash"] = registrar.get_session_auth_hash()
     session.save()
     assert borrower_client.get(DETAILS).status_code == 302

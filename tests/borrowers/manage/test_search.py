@@ -176,3 +176,24 @@ def test_postgresql_searches_names_and_email_through_trigram_indexes(registrar, 
         plan = found.results.explain()
     for index in ("first_name", "last_name", "email"):
         assert f"borrower_{index}_trgm_idx" in plan, plan
+
+
+def test_a_search_past_the_cap_says_more_than_and_stops_counting(
+    registrar_client, people, monkeypatch
+):
+    """Issue 23: a common name is counted only up to the cap; the page says so and
+    pages through that many, and the audit event records the capped count."""
+    monkeypatch.setattr(manage, "SEARCH_COUNT_CAP", 2)
+    html = search(registrar_client, "ann")
+    assert "Fler än 2 låntagare hittades" in html
+    assert "Bara de första 2 visas" in html
+    assert names(html) == ["Andersson, Anna", "Annersten, Bo"]
+    event = AuditEvent.objects.filter(action=Action.SEARCHED).latest("pk")
+    assert event.detail["hits"] == 2 and event.detail["more"] is True
+
+
+def test_a_search_within_the_cap_gives_the_exact_count(registrar_client, people, monkeypatch):
+    monkeypatch.setattr(manage, "SEARCH_COUNT_CAP", 3)
+    html = search(registrar_client, "ann")
+    assert "3 låntagare hittades" in html and "Fler än" not in html
+    assert "more" not in AuditEvent.objects.filter(action=Action.SEARCHED).latest("pk").detail
