@@ -302,7 +302,7 @@ class Borrower(models.Model):
             cleared = [name for name, column in columns.items() if stored.get(column)]
             self.clear_place()
             self.save()
-            _cancel_pending_transfers(self, by=by, reason="protected")
+            cancel_pending_transfers(self, by=by, reason="protected")
             fields = [*cleared, "protected_identity"]
             record(Action.UPDATED, actor=by, borrower=self, fields=fields)
         return fields
@@ -403,7 +403,7 @@ class ExpiryReminder(models.Model):
         return f"{self.borrower_id}: {self.valid_until:%Y-%m-%d}"
 
 
-def _cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
+def cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
     """Withdraw the borrower's pending transfer request (at most one), if any."""
     from transfers.models import TransferRequest
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
-from borrowers.identity import Identity, Kind
+from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
     CONTACT_MTM,
@@ -486,3 +486,63 @@ class ChoosePasswordForm(Form):
                 ),
             )
         return data
+
+
+# --- Personen har fått personnummer (an LMA account becomes a personnummer account) ----
+
+
+class LmaReplacementMixin:
+    """The adult or minor create form for the new account of an LMA holder who has got
+    a personal identity number, prefilled from the LMA account. Saving deletes the LMA
+    account (services.replace_lma_account), so its e-mail address may be reused."""
+
+    def __init__(self, *args, replaces: Borrower, **kwargs):
+        self.replaces = replaces
+        kwargs.setdefault("initial", self._prefill(replaces))
+        super().__init__(*args, initial_library=replaces.library_id, **kwargs)
+        # A protected identity is registered from scratch, with MTM (SPEC §2).
+        self.fields.pop("protected_identity", None)
+        self.fields["send_credentials"].label = _("Send a link for choosing a new password")
+        self.fields["send_credentials"].help_text = _(
+            "The borrower gets one e-mail in any case: their login is unchanged, and the "
+            "password of the LMA account keeps working. Tick the box to add a link, valid "
+            "for 14 days, to choose a new password."
+        )
+
+    @staticmethod
+    def _prefill(lma: Borrower) -> dict:
+        return {
+            "first_name": lma.first_name,
+            "last_name": lma.last_name,
+            "email": lma.email,
+            "services": [s.pk for s in lma.services.all() if s.published],
+            "guardian_birth_date": lma.guardian_birth_date,
+            "send_credentials": not lma.has_usable_password(),
+        }
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if Borrower.objects.with_email(email).filter(pk=self.replaces.pk).exists():
+            # The LMA account's own address: it moves to the new account.
+            return check_borrower_email(email, staff=self.registrar, exclude_pk=self.replaces.pk)
+        return super().clean_email()
+
+
+class LmaToAdultForm(LmaReplacementMixin, AdultBorrowerForm):
+    pass
+
+
+class LmaToMinorForm(LmaReplacementMixin, MinorBorrowerForm):
+    pass
+
+
+def replacement_form_class(lma: Borrower, data, *, today: date):
+    """Adult or minor from the new number as typed; before one is typed (or while it
+    does not read as a number), as the LMA account was registered."""
+    try:
+        identity = parse_personal_number((data or {}).get("identifier", ""), today=today)
+    except IdentityError:
+        minor = lma.registered_as_minor
+    else:
+        minor = not identity.is_adult_on(today)
+    return LmaToMinorForm if minor else LmaToAdultForm

@@ -22,6 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.factories import BorrowerFactory
+
 from .conftest import (
     ACTORS,
     ANONYMOUS,
@@ -236,6 +238,7 @@ EXPECTED = {
     "borrowers:detail": (GET_ONLY, scoped()),
     "borrowers:edit": (ANY, scoped()),
     "borrowers:password": (ANY, scoped()),
+    "borrowers:replace_lma": (ANY, scoped()),
     "borrowers:delete": (ANY, scoped()),
     # Transfers
     "transfers:incoming": (ANY, registrars()),
@@ -312,6 +315,15 @@ def _borrowers(w):
     }
 
 
+def _lma_of(w, subject, library):
+    """One LMA borrower per subject, made once per world."""
+    made = w.__dict__.setdefault("lma_borrowers", {})
+    if subject not in made:
+        place = {"library": library} if library else {"protected": True}
+        made[subject] = BorrowerFactory(lma=True, **place)
+    return made[subject]
+
+
 def subjects(name, pattern, w) -> dict[str, dict]:
     """{subject: URL kwargs}. One subject ("-") for a URL without arguments."""
     arguments = set(pattern.pattern.converters)
@@ -340,6 +352,11 @@ def subjects(name, pattern, w) -> dict[str, dict]:
             s: {"library": lib.pk} for s, lib in libraries.items()
         },
         "libraries:branch": lambda: {s: {"pk": lib.pk} for s, lib in libraries.items()},
+        # An LMA account of each place (only those have the page).
+        "borrowers:replace_lma": lambda: {
+            s: {"code": _lma_of(w, s, lib).code}
+            for s, lib in (*libraries.items(), ("protected", None))
+        },
         "borrowers:list": lambda: {
             "samtliga": {"list_name": "samtliga"},
             "finns-inte": {"list_name": "finns-inte"},
