@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 from datetime import date, timedelta
 
@@ -13,6 +14,19 @@ from audit.log import record
 from audit.models import Action
 
 from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """The names as the duplicate check compares them (borrowers/duplicates.py):
+    letter case, accents, hyphens and spacing do not count. "" without names."""
+
+    def plain(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return " ".join(letters.replace("-", " ").split())
+
+    first, last = plain(first_name), plain(last_name)
+    return f"{first}|{last}" if first or last else ""
 
 
 class Service(models.Model):
@@ -129,6 +143,8 @@ class Borrower(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    #: name_key(first_name, last_name), kept by save(): likely duplicates are found by it.
+    name_key = models.CharField(_("name key"), max_length=210, blank=True, editable=False)
     email = models.EmailField(_("e-mail"), max_length=254)
     valid_until = models.DateField(
         _("valid until"),
@@ -222,6 +238,9 @@ class Borrower(models.Model):
                 name="borrower_valid_until_idx",
                 condition=Q(valid_until__isnull=False),
             ),
+            # Likely duplicates: at one's library on the create forms, and country-wide
+            # for MTM (GROUP BY name_key, birth_date from the index alone).
+            models.Index(fields=["name_key", "birth_date"], name="borrower_name_key_idx"),
         ]
 
     def __str__(self):
@@ -232,6 +251,10 @@ class Borrower(models.Model):
     def save(self, *args, **kwargs):
         if not self.password:
             self.set_password(None)  # no usable password until one is chosen or set
+        self.name_key = name_key(self.first_name, self.last_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"first_name", "last_name"} & set(fields):
+            kwargs["update_fields"] = [*fields, "name_key"]
         super().save(*args, **kwargs)
 
     @property
@@ -378,6 +401,38 @@ class Borrower(models.Model):
                 Q(to_lower=self.email.lower()) | Q(context__borrower=self.pk)
             ).delete()
             self.delete()
+
+
+class NotDuplicate(models.Model):
+    """MTM has marked two accounts *inte samma person*: the pair is not listed again."""
+
+    first = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="+", verbose_name=_("borrower")
+    )
+    second = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="+", verbose_name=_("other borrower")
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("not the same person")
+        verbose_name_plural = _("not the same person")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="not_duplicate_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class ExpiryReminder(models.Model):
