@@ -283,6 +283,7 @@ EXPECTED = {
     "admin:borrowers_borrower_changelist": (GET_ONLY, admin()),
     "admin:borrowers_borrower_change": (GET_ONLY, admin()),
     "admin:borrowers_borrower_extract": (GET_ONLY, admin()),
+    "admin:borrowers_borrower_duplicates": (ANY, admin()),
     # The history is the borrower's audit log (a filtered changelist).
     "admin:borrowers_borrower_history": (GET_ONLY, admin(REDIRECT)),
     # MTM-personal has no delete right; superusers do.
