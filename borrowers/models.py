@@ -118,6 +118,7 @@ class IdKind(models.TextChoices):
     PERSONNUMMER = Kind.PERSONNUMMER.value, _("Personal identity number")
     SAMORDNINGSNUMMER = Kind.SAMORDNINGSNUMMER.value, _("Coordination number")
     LMA = Kind.LMA.value, _("LMA number")
+    TEMPORARY = Kind.TEMPORARY.value, _("MTM temporary number")
 
 
 class Borrower(models.Model):
@@ -347,6 +348,12 @@ class Borrower(models.Model):
     # --- Managing an account (registrar UI: borrowers/views/manage.py) --------
 
     def is_replaced_by(self, identity: Identity) -> bool:
+        if self.id_kind == IdKind.TEMPORARY:
+            # The student's personnummer, once they get one: the same birth date.
+            return identity.kind is Kind.PERSONNUMMER and identity.birth_date == self.birth_date
+        return self._samordningsnummer_replaced_by(identity)
+
+    def _samordningsnummer_replaced_by(self, identity: Identity) -> bool:
         """Whether `identity` is the personnummer that may replace this account's
         samordningsnummer (SPEC §2): the same birth year, and the same month and
         day wherever the samordningsnummer states them (00 / 60 mean unknown)."""

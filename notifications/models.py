@@ -20,6 +20,8 @@ class MailKind(models.TextChoices):
     ACCOUNT_APPLICATION_REJECTED = "application_account_rejected", _("Account application rejected")
     BRANCH_APPLICATION_APPROVED = "application_branch_approved", _("Branch application approved")
     BRANCH_APPLICATION_REJECTED = "application_branch_rejected", _("Branch application rejected")
+    STUDENT_APPLICATION_APPROVED = "application_student_approved", _("Student application approved")
+    STUDENT_APPLICATION_REJECTED = "application_student_rejected", _("Student application rejected")
 
 
 class MailStatus(models.TextChoices):

@@ -104,6 +104,8 @@ class BorrowerEditForm(Form):
                     "required": _("Enter the personal identity number or coordination number.")
                 },
             )
+            # A student's MTM temporary number stays, or becomes their personnummer.
+            fields["identifier"].accept_temporary = borrower.id_kind == IdKind.TEMPORARY
         fields["first_name"] = forms.CharField(
             label=_("First name"),
             max_length=100,

@@ -239,6 +239,8 @@ EXPECTED = {
     "borrowers:edit": (ANY, scoped()),
     "borrowers:password": (ANY, scoped()),
     "borrowers:replace_lma": (ANY, scoped()),
+    "borrowers:create_student": (ANY, registrars()),
+    "borrowers:student_applications": (GET_ONLY, registrars()),
     "borrowers:delete": (ANY, scoped()),
     # Transfers
     "transfers:incoming": (ANY, registrars()),
@@ -300,6 +302,7 @@ EXPECTED = {
     # Deciding applications for accounts and branches (MTM staff with change rights).
     "admin:applications_accountapplication_decide": (GET_ONLY, admin()),
     "admin:applications_branchapplication_decide": (GET_ONLY, admin()),
+    "admin:applications_studentapplication_decide": (GET_ONLY, admin()),
 }
 
 # --- sample objects for URL arguments ------------------------------------------------
@@ -377,11 +380,29 @@ def subjects(name, pattern, w) -> dict[str, dict]:
     if arguments == {"code"}:  # a borrower's public code
         return {s: {"code": b.code} for s, b in borrowers.items()}
     if name.startswith("admin:applications_") and arguments == {"object_id"}:
+        if "studentapplication" in name:
+            return {"a": {"object_id": _student_application(w).pk}}
         model = "branch" if "branchapplication" in name else "account"
         return {"a": {"object_id": getattr(w, f"{model}_application").pk}}
     if arguments == {"object_id"} and name.startswith("admin:borrowers_borrower_"):
         return {s: {"object_id": b.pk} for s, b in borrowers.items()}
     pytest.fail(f"Choose sample objects for the arguments {sorted(arguments)} of {name}")
+
+
+def _student_application(w):
+    from datetime import date
+
+    from applications.models import StudentApplication
+
+    return StudentApplication.objects.create(
+        library=w.library_a,
+        applied_by=w.staff[REGISTRAR_A],
+        first_name="Mei",
+        last_name="Chen",
+        email="mei@student.example",
+        birth_date=date(1998, 4, 12),
+        studies_end=date(2099, 1, 1),
+    )
 
 
 def _credentials_token(borrower):
