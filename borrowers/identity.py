@@ -377,7 +377,9 @@ def _looks_like_personal_number(compact: str) -> bool:
 def parse_any_identifier(text: str, *, today: date) -> Identity:
     """One field for every kind (MTM's admin): a personnummer or samordningsnummer,
     else an LMA number; a malformed number gets the message of the kind it
-    resembles."""
+    resembles. MTM's own temporary numbers (a letter among digits) are read too."""
+    if _TEMPORARY_SHAPE.fullmatch(_compact(text).upper()):
+        return parse_temporary_number(text)
     try:
         return parse_personal_number(text, today=today)
     except IdentityError as error:

@@ -250,3 +250,26 @@ def test_edited_into_the_persons_personnummer(application, mtm_staff, registrar_
     assert response.status_code == 302
     borrower.refresh_from_db()
     assert borrower.id_kind == IdKind.PERSONNUMMER and borrower.identifier == "199804122399"
+
+
+def test_mtm_edits_the_account_in_the_admin(application, mtm_staff, client):
+    borrower = application.approve(by=mtm_staff)
+    client.force_login(mtm_staff)
+    url = reverse("admin:borrowers_borrower_change", args=[borrower.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    data |= {
+        "identifier": borrower.display_identifier,
+        "valid_until": f"{borrower.valid_until:%Y-%m-%d}",
+        "first_name": "Meiling",
+        "services": [s.pk for s in borrower.services.all()],
+    }
+    data.pop("guardian_birth_date", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    borrower.refresh_from_db()
+    assert borrower.first_name == "Meiling" and borrower.id_kind == IdKind.TEMPORARY
