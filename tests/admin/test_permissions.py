@@ -34,6 +34,9 @@ EXPECTED_RIGHTS = {
     "applications.change_accountapplication",
     "applications.view_branchapplication",
     "applications.change_branchapplication",
+    # applications/migrations/0005_i21: deciding student applications.
+    "applications.view_studentapplication",
+    "applications.change_studentapplication",
 }
 
 
