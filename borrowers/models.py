@@ -348,15 +348,12 @@ class Borrower(models.Model):
     # --- Managing an account (registrar UI: borrowers/views/manage.py) --------
 
     def is_replaced_by(self, identity: Identity) -> bool:
-        if self.id_kind == IdKind.TEMPORARY:
-            # The student's personnummer, once they get one: the same birth date.
-            return identity.kind is Kind.PERSONNUMMER and identity.birth_date == self.birth_date
-        return self._samordningsnummer_replaced_by(identity)
-
-    def _samordningsnummer_replaced_by(self, identity: Identity) -> bool:
         """Whether `identity` is the personnummer that may replace this account's
         samordningsnummer (SPEC §2): the same birth year, and the same month and
-        day wherever the samordningsnummer states them (00 / 60 mean unknown)."""
+        day wherever the samordningsnummer states them (00 / 60 mean unknown); or
+        this account's MTM temporary number: the same birth date."""
+        if self.id_kind == IdKind.TEMPORARY:
+            return identity.kind is Kind.PERSONNUMMER and identity.birth_date == self.birth_date
         if self.id_kind != IdKind.SAMORDNINGSNUMMER or identity.kind is not Kind.PERSONNUMMER:
             return False
         old, new = self.identifier, identity.value

@@ -109,12 +109,14 @@ def replace_lma_account(lma: Borrower, *, by, send_credentials: bool, **registra
     with transaction.atomic():
         lma = Borrower.objects.select_for_update().get(pk=lma.pk, id_kind=IdKind.LMA)
         cancel_pending_transfers(lma, by=by, reason="replaced")
-        Borrower.objects.filter(pk=lma.pk).update(email=f"{lma.code}@replaced.invalid")
+        # Out of the unique e-mail's way; delete_account then removes the LMA
+        # account's queued mail by its id, never the new account's.
+        lma.email = f"{lma.code}@replaced.invalid"
+        Borrower.objects.filter(pk=lma.pk).update(email=lma.email)
         borrower = register_borrower(by=by, replaces=lma, send_credentials=False, **registration)
         borrower.password = lma.password
         borrower.credentials_sent_at = timezone.now() if send_credentials else None
         borrower.save(update_fields=["password", "credentials_sent_at", "updated_at"])
-        lma.email = f"{lma.code}@replaced.invalid"  # its mail (none) goes with it
         lma.delete_account(by=by, replaced_by=str(borrower.code))
         queue_mail(
             MailKind.LMA_REPLACED, to=borrower.email, borrower=borrower.pk, link=send_credentials
