@@ -8,7 +8,6 @@ through delete_account, audited), or marks the pair *inte samma person*.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,16 +27,6 @@ class ResolveForm(forms.Form):
         choices=[(KEEP_FIRST, KEEP_FIRST), (KEEP_SECOND, KEEP_SECOND), (NOT_SAME, NOT_SAME)]
     )
     confirmed = forms.BooleanField(required=False)
-
-
-class _Pairs:
-    """What Paginator needs: a count, and slices that are one query each."""
-
-    def count(self) -> int:
-        return duplicates.count_pairs()
-
-    def __getitem__(self, window: slice):
-        return duplicates.country_pairs(offset=window.start, limit=window.stop - window.start)
 
 
 def duplicates_view(model_admin, request):
@@ -63,11 +52,13 @@ def duplicates_view(model_admin, request):
             raise PermissionDenied
         confirm = _resolve(request, form.cleaned_data)
         if confirm is None:
-            return HttpResponseRedirect(f"{url}?{request.GET.urlencode()}")
+            return HttpResponseRedirect(f"{url}?{request.GET.urlencode()}".rstrip("?"))
         context.update(confirm, title=gettext("Delete one of the accounts?"))
         return TemplateResponse(request, "admin/borrowers/borrower/duplicates.html", context)
-    page = Paginator(_Pairs(), PER_PAGE).get_page(request.GET.get("p"))
-    context["page"] = page
+    after = request.GET.get("efter", "")
+    context["page"] = duplicates.country_pairs(
+        after=int(after) if after.isdigit() else None, groups=PER_PAGE
+    )
     return TemplateResponse(request, "admin/borrowers/borrower/duplicates.html", context)
 
 

@@ -12,9 +12,12 @@ Two doors, one key (Borrower.name_key, kept by save(), indexed with the birth da
 
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from itertools import combinations
+from operator import or_
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, Q
 
 from .models import Borrower, IdKind, NotDuplicate, name_key
 
@@ -40,49 +43,60 @@ class Pair:
     second: Borrower
 
 
-def _pairs_sql(select: str, tail: str = "") -> str:
-    borrower = Borrower._meta.db_table
-    dismissed = NotDuplicate._meta.db_table
-    # Only table names from the models are interpolated; values are parameters.
-    return f"""
-        WITH groups AS (
-            SELECT name_key, birth_date FROM {borrower}
-            WHERE name_key <> '' AND birth_date IS NOT NULL
-            GROUP BY name_key, birth_date HAVING COUNT(*) > 1
-        )
-        SELECT {select}
-        FROM groups g
-        JOIN {borrower} a ON a.name_key = g.name_key AND a.birth_date = g.birth_date
-        JOIN {borrower} b ON b.name_key = g.name_key AND b.birth_date = g.birth_date
-            AND a.id < b.id
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {dismissed} d WHERE d.first_id = a.id AND d.second_id = b.id
-        )
-        {tail}
-    """  # noqa: S608
+@dataclass
+class PairPage:
+    pairs: list[Pair]
+    #: The pk to continue after (?efter=), None on the last page.
+    next_after: int | None
 
 
-def count_pairs() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_pairs_sql("COUNT(*)"))
-        return cursor.fetchone()[0]
-
-
-def country_pairs(*, offset: int = 0, limit: int = 50) -> list[Pair]:
+def country_pairs(*, after: int | None = None, groups: int = 25) -> PairPage:
     """Pairs of accounts anywhere with the same names and birth date (their
-    identifiers differ: each is unique), minus those marked not the same person."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _pairs_sql(
-                "a.id, b.id", "ORDER BY a.name_key, a.birth_date, a.id, b.id LIMIT %s OFFSET %s"
-            ),
-            [limit, offset],
-        )
-        ids = cursor.fetchall()
-    rows = Borrower.objects.select_related("library__parent").in_bulk(
-        {pk for pair in ids for pk in pair}
+    identifiers differ: each is unique), minus those marked not the same person,
+    `groups` groups of look-alikes at a time in key order, after the group of the
+    borrower `after`.
+
+    Keyset pages, never a count: PostgreSQL walks borrower_name_key_idx in order
+    and stops once it has found the groups of a page (a few thousand index entries
+    at a million borrowers), then fetches their members by the same index."""
+    rows = Borrower.objects.exclude(name_key="").filter(birth_date__isnull=False)
+    if after is not None:
+        last = Borrower.objects.filter(pk=after).values("name_key", "birth_date").first()
+        if last is not None:
+            rows = rows.filter(name_key__gte=last["name_key"]).exclude(
+                name_key=last["name_key"], birth_date__lte=last["birth_date"]
+            )
+    keys = list(
+        rows.values("name_key", "birth_date")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("name_key", "birth_date")
+        .values_list("name_key", "birth_date")[: groups + 1]
     )
-    return [Pair(rows[a], rows[b]) for a, b in ids]
+    more, keys = len(keys) > groups, keys[:groups]
+    if not keys:
+        return PairPage([], None)
+    members = (
+        Borrower.objects.filter(reduce(or_, (Q(name_key=k, birth_date=d) for k, d in keys)))
+        .select_related("library__parent")
+        .order_by("name_key", "birth_date", "pk")
+    )
+    by_key: dict[tuple, list[Borrower]] = {}
+    for borrower in members:
+        by_key.setdefault((borrower.name_key, borrower.birth_date), []).append(borrower)
+    dismissed = set(
+        NotDuplicate.objects.filter(first__in=[b.pk for b in members]).values_list(
+            "first_id", "second_id"
+        )
+    )
+    pairs = [
+        Pair(a, b)
+        for key in keys
+        for a, b in combinations(by_key.get(key, []), 2)
+        if (a.pk, b.pk) not in dismissed
+    ]
+    last_group = by_key.get(keys[-1]) or [None]
+    return PairPage(pairs, last_group[0].pk if more and last_group[0] else None)
 
 
 def _locked_pair(first_pk: int, second_pk: int) -> tuple[Borrower, Borrower]:
