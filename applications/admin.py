@@ -17,7 +17,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountApplication, BranchApplication, DecisionRefused, Status
+from .models import (
+    AccountApplication,
+    BranchApplication,
+    DecisionRefused,
+    Status,
+    StudentApplication,
+)
 
 
 class RejectForm(forms.Form):
@@ -321,3 +327,75 @@ class BranchApplicationAdmin(DecisionAdmin):
         return gettext(
             "The application for %(branch)s is rejected; the reason is on its way by e-mail."
         ) % {"branch": obj.name}
+
+
+@admin.register(StudentApplication)
+class StudentApplicationAdmin(DecisionAdmin):
+    """Student utan svenskt personnummer: approval creates the borrower with an MTM
+    temporary number, valid until the expected end of studies."""
+
+    list_display = ["created_at", "full_name", "library", "studies_end", "decide_link"]
+    list_display_links = ["created_at", "full_name"]
+    search_fields = ["first_name", "last_name", "email", "library__name"]
+    search_help_text = _("Search by name, e-mail or library.")
+    list_select_related = ["library", "applied_by"]
+    fields = [
+        "library",
+        "applied_by",
+        "first_name",
+        "last_name",
+        "email",
+        "birth_date",
+        "home_number",
+        "studies_end",
+        "services",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "borrower",
+    ]
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    def summary(self, obj):
+        return [
+            (gettext("Library"), obj.library.name),
+            (gettext("Applied by"), f"{obj.applied_by} <{obj.applied_by.email}>"),
+            (gettext("Name"), obj.full_name),
+            (gettext("E-mail"), obj.email),
+            (gettext("Date of birth"), f"{obj.birth_date:%Y-%m-%d}"),
+            (gettext("Last digits from the home country"), obj.home_number or "–"),
+            (gettext("Expected end of studies"), f"{obj.studies_end:%Y-%m-%d}"),
+            (
+                gettext("User groups"),
+                ", ".join(s.name for s in obj.services.all()) or "–",
+            ),
+            (gettext("Received"), obj.created_at),
+        ]
+
+    def warnings(self, obj):
+        from borrowers.models import Borrower
+
+        if Borrower.objects.with_email(obj.email).exists():
+            return [
+                gettext("Another borrower already uses this e-mail address: approval is refused.")
+            ]
+        return []
+
+    def decided_message(self, obj, *, approved):
+        if approved:
+            return gettext(
+                "%(name)s now has an account at %(library)s with the temporary number "
+                "%(number)s, and gets an e-mail with the login details."
+            ) % {
+                "name": obj.full_name,
+                "library": obj.library.name,
+                "number": obj.borrower.display_identifier,
+            }
+        return gettext("The application for %(name)s is rejected; the reason has been mailed.") % {
+            "name": obj.full_name
+        }

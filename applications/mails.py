@@ -7,7 +7,7 @@ Approving an account application sends the accounts app's STAFF_WELCOME mail
 from notifications.mail import mail_context
 from notifications.models import MailKind
 
-from .models import AccountApplication, BranchApplication
+from .models import AccountApplication, BranchApplication, StudentApplication
 
 
 @mail_context(MailKind.ACCOUNT_APPLICATION_REJECTED)
@@ -37,4 +37,22 @@ def branch_application(context: dict) -> dict | None:
         "library": application.library,
         "branch": application.branch,
         "user": application.applied_by,
+    }
+
+
+@mail_context(MailKind.STUDENT_APPLICATION_APPROVED)
+@mail_context(MailKind.STUDENT_APPLICATION_REJECTED)
+def student_application(context: dict) -> dict | None:
+    application = (
+        StudentApplication.objects.select_related("library", "applied_by", "borrower")
+        .filter(pk=context["application"])
+        .first()
+    )
+    if application is None:
+        return None
+    return {
+        "application": application,
+        "library": application.library,
+        "user": application.applied_by,
+        "borrower": application.borrower,
     }

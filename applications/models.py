@@ -377,3 +377,124 @@ def pending_account_applications(staff) -> AccountApplicationQuerySet:
         .select_related("library")
         .order_by("created_at")
     )
+
+
+# -- Student applications (the handbook: Student utan svenskt personnummer) -------------
+
+
+class StudentApplicationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+    def visible_to(self, staff):
+        # SECURITY: a registrar sees their own main library's and branches' applications.
+        if not getattr(staff, "is_registrar", False):
+            return self.none()
+        return self.filter(library__in=staff.library.with_branches())
+
+
+class StudentApplication(Decision):
+    """A library asks MTM for a temporary account for a foreign student without a
+    Swedish personnummer. Approval creates the borrower with an MTM temporary number."""
+
+    library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        related_name="student_applications",
+        verbose_name=_("library"),
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    birth_date = models.DateField(_("date of birth"))
+    home_number = models.CharField(
+        _("last digits from the home country"),
+        max_length=50,
+        blank=True,
+        help_text=_("As the student writes them, if their home country has any."),
+    )
+    studies_end = models.DateField(_("expected end of studies"))
+    services = models.ManyToManyField(
+        "borrowers.Service", blank=True, related_name="+", verbose_name=_("user groups")
+    )
+    borrower = models.ForeignKey(
+        "borrowers.Borrower",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("borrower created"),
+    )
+
+    objects = StudentApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("student application")
+        verbose_name_plural = _("student applications")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.library})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @transaction.atomic
+    def approve(self, *, by, valid_until=None):
+        """MTM approves: the borrower is created at the library with a new MTM
+        temporary number, valid until `valid_until` (at most the expected end of
+        studies; that day by default), with the user groups applied for; the
+        student gets the login details mail and the registrar who applied a mail."""
+        from borrowers.services import AlreadyRegistered, register_borrower
+        from borrowers.temporary import new_temporary_identity
+
+        today = timezone.localdate()
+        valid_until = valid_until or self.studies_end
+        if valid_until > self.studies_end:
+            raise DecisionRefused(
+                gettext("The account can be valid at most until the end of studies, %(date)s.")
+                % {"date": f"{self.studies_end:%Y-%m-%d}"}
+            )
+        if valid_until < today:
+            raise DecisionRefused(gettext("The end of studies has passed: reject the application."))
+        if not self._claim(status=Status.APPROVED, by=by):
+            raise DecisionRefused(gettext("The application has already been decided."))
+        try:
+            borrower = register_borrower(
+                by=by,
+                identity=new_temporary_identity(self.birth_date),
+                email=self.email,
+                valid_until=valid_until,
+                services=list(self.services.all()),
+                library=self.library,
+                first_name=self.first_name,
+                last_name=self.last_name,
+                via="student_application",
+            )
+        except AlreadyRegistered as error:
+            raise DecisionRefused(
+                gettext("Another borrower already uses %(email)s.") % {"email": self.email}
+            ) from error
+        type(self).objects.filter(pk=self.pk).update(borrower=borrower)
+        self.borrower = borrower
+        queue_mail(
+            MailKind.STUDENT_APPLICATION_APPROVED, to=self.applied_by.email, application=self.pk
+        )
+        return borrower
+
+    @transaction.atomic
+    def reject(self, *, by, reason: str) -> None:
+        """MTM rejects with a reason, which is mailed to the registrar who applied."""
+        reason = self._check_reason(reason)
+        if not self._claim(status=Status.REJECTED, by=by, reason=reason):
+            raise DecisionRefused(gettext("The application has already been decided."))
+        queue_mail(
+            MailKind.STUDENT_APPLICATION_REJECTED, to=self.applied_by.email, application=self.pk
+        )

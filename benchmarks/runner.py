@@ -242,6 +242,7 @@ def run_pages(*, iterations: int, warmup: int, log=print) -> Report:
         add(name, get, "admin")
 
     admin_page("Admin: borrower list", changelist)
+    admin_page("Admin: Möjliga dubbletter", reverse("admin:borrowers_borrower_duplicates"))
     deep = min(100, report.borrowers // 50 - 1)
     if deep > 1:
         admin_page(f"Admin: borrower list, page {deep}", f"{changelist}?p={deep}")

@@ -26,7 +26,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Role, StaffUser
-from borrowers.models import Borrower, Service, years_ago
+from borrowers.models import Borrower, Service, name_key, years_ago
 from libraries.models import Library, LibraryType, Municipality
 
 from . import names
@@ -441,6 +441,7 @@ BORROWER_COLUMNS = [
     "registered_as_minor",
     "first_name",
     "last_name",
+    "name_key",
     "email",
     "valid_until",
     "guardian_birth_date",
@@ -549,6 +550,7 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
                         minor,
                         first,
                         last,
+                        name_key(first, last),
                         email,
                         valid,
                         guardian_birth,

@@ -36,6 +36,7 @@ from privacy.views import admin_extract_view, register_extract_action
 from registry.forms import PlainIdModelChoiceField
 from transfers.models import TransferRefused, TransferRequest
 
+from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
 from .models import AgreementText, Borrower, Service
@@ -626,6 +627,11 @@ class BorrowerAdmin(admin.ModelAdmin):
         urls = super().get_urls()
         info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "dubbletter/",
+                self.admin_site.admin_view(lambda request: duplicates_view(self, request)),
+                name="{}_{}_duplicates".format(*info),
+            ),
             path(
                 "<path:object_id>/registerutdrag/",
                 self.admin_site.admin_view(

@@ -7,4 +7,4 @@ class BorrowersConfig(AppConfig):
     verbose_name = _("Borrowers")
 
     def ready(self):
-        from . import reminders  # noqa: F401  (registers the reminder mail)
+        from . import coming_of_age, reminders  # noqa: F401  (register their mails)

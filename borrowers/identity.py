@@ -43,6 +43,10 @@ class Kind(enum.StrEnum):
     PERSONNUMMER = "personnummer"
     SAMORDNINGSNUMMER = "samordningsnummer"
     LMA = "lma"
+    #: MTM's temporary number for a student without a Swedish personnummer
+    #: (applications.StudentApplication): the birth date, a letter and three digits,
+    #: as interim numbers are written, so it can never be a real number.
+    TEMPORARY = "tillfalligt"
 
 
 # English source messages; the form layer translates them with gettext(MESSAGES[code]).
@@ -107,6 +111,10 @@ MESSAGES: dict[str, str] = {
     "lma_slash": gettext_noop(
         "Enter only the eight digits before the slash on the LMA card, written XX-XXXXXX. "
         "What follows the slash is the card's serial number."
+    ),
+    "temporary": gettext_noop(
+        "An MTM temporary number is written YYYYMMDD-XNNN: the date of birth, a letter "
+        "and three digits."
     ),
     "lma_personal_number": gettext_noop(
         "This is a personal identity number or coordination number, not an LMA number. "
@@ -343,6 +351,22 @@ def parse_lma_number(text: str) -> Identity:
     return Identity(kind=Kind.LMA, value=shape["head"] + shape["tail"], birth_date=None)
 
 
+_TEMPORARY_SHAPE = re.compile(
+    r"(?P<born>[0-9]{8})-?(?P<letter>[A-Z])(?P<digits>[0-9]{3})", re.ASCII
+)
+
+
+def parse_temporary_number(text: str) -> Identity:
+    """An MTM temporary number, YYYYMMDD-XNNN, in any letter case, dash or not."""
+    shape = _TEMPORARY_SHAPE.fullmatch(_compact(text).upper())
+    if shape is None:
+        raise IdentityError("temporary")
+    born = shape["born"]
+    birth_date = _real_date(int(born[:4]), int(born[4:6]), int(born[6:]))
+    value = born + shape["letter"] + shape["digits"]
+    return Identity(kind=Kind.TEMPORARY, value=value, birth_date=birth_date)
+
+
 def _looks_like_personal_number(compact: str) -> bool:
     # Without `today` the date cannot be judged, but a matching check digit on
     # 10 or 12 digits is strong enough evidence to name the mistake.
@@ -353,7 +377,9 @@ def _looks_like_personal_number(compact: str) -> bool:
 def parse_any_identifier(text: str, *, today: date) -> Identity:
     """One field for every kind (MTM's admin): a personnummer or samordningsnummer,
     else an LMA number; a malformed number gets the message of the kind it
-    resembles."""
+    resembles. MTM's own temporary numbers (a letter among digits) are read too."""
+    if _TEMPORARY_SHAPE.fullmatch(_compact(text).upper()):
+        return parse_temporary_number(text)
     try:
         return parse_personal_number(text, today=today)
     except IdentityError as error:
@@ -374,10 +400,12 @@ def normalise_search_term(text: str, *, today: date) -> Identity | None:
         return parse_personal_number(text, today=today)
     except IdentityError:
         pass
-    try:
-        return parse_lma_number(text)
-    except IdentityError:
-        return None
+    for parse in (parse_lma_number, parse_temporary_number):
+        try:
+            return parse(text)
+        except IdentityError:
+            pass
+    return None
 
 
 def from_stored(kind: str, value: str) -> Identity:
@@ -387,6 +415,8 @@ def from_stored(kind: str, value: str) -> Identity:
     used for display, so neither the check digit nor `today` is consulted.
     """
     stored_kind = Kind(kind)
+    if stored_kind is Kind.TEMPORARY:
+        return parse_temporary_number(value)
     if stored_kind is Kind.LMA:
         if not re.fullmatch(r"[0-9]{8}", value, re.ASCII):
             raise ValueError("stored LMA number is not 8 digits")

@@ -29,3 +29,23 @@ def credentials(context: dict) -> dict | None:
         "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
         "protected": borrower.protected_identity,
     }
+
+
+@mail_context(MailKind.LMA_REPLACED)
+def lma_replaced(context: dict) -> dict | None:
+    """The LMA account became a personnummer account: the login is unchanged; a
+    set-password link (minted here, as for the login details) when asked for."""
+    borrower = Borrower.objects.filter(pk=context["borrower"]).first()
+    if borrower is None:
+        return None
+    link = None
+    if context.get("link"):
+        path = reverse("borrowers:choose_password", kwargs={"token": make_token(borrower)})
+        link = settings.SITE_URL + path
+    return {
+        "email": borrower.email,
+        "link": link,
+        "valid_days": CREDENTIALS_MAX_AGE.days,
+        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+        "has_password": borrower.has_usable_password(),
+    }

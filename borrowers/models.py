@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 from datetime import date, timedelta
 
@@ -13,6 +14,19 @@ from audit.log import record
 from audit.models import Action
 
 from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """The names as the duplicate check compares them (borrowers/duplicates.py):
+    letter case, accents, hyphens and spacing do not count. "" without names."""
+
+    def plain(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return " ".join(letters.replace("-", " ").split())
+
+    first, last = plain(first_name), plain(last_name)
+    return f"{first}|{last}" if first or last else ""
 
 
 class Service(models.Model):
@@ -104,6 +118,7 @@ class IdKind(models.TextChoices):
     PERSONNUMMER = Kind.PERSONNUMMER.value, _("Personal identity number")
     SAMORDNINGSNUMMER = Kind.SAMORDNINGSNUMMER.value, _("Coordination number")
     LMA = Kind.LMA.value, _("LMA number")
+    TEMPORARY = Kind.TEMPORARY.value, _("MTM temporary number")
 
 
 class Borrower(models.Model):
@@ -129,6 +144,8 @@ class Borrower(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    #: name_key(first_name, last_name), kept by save(): likely duplicates are found by it.
+    name_key = models.CharField(_("name key"), max_length=210, blank=True, editable=False)
     email = models.EmailField(_("e-mail"), max_length=254)
     valid_until = models.DateField(
         _("valid until"),
@@ -234,6 +251,9 @@ class Borrower(models.Model):
                 name="borrower_counted_validity_idx",
                 condition=Q(protected_identity=False, valid_until__isnull=False),
             ),
+            # Likely duplicates: at one's library on the create forms, and country-wide
+            # for MTM (GROUP BY name_key, birth_date from the index alone).
+            models.Index(fields=["name_key", "birth_date"], name="borrower_name_key_idx"),
         ]
 
     def __str__(self):
@@ -244,6 +264,10 @@ class Borrower(models.Model):
     def save(self, *args, **kwargs):
         if not self.password:
             self.set_password(None)  # no usable password until one is chosen or set
+        self.name_key = name_key(self.first_name, self.last_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"first_name", "last_name"} & set(fields):
+            kwargs["update_fields"] = [*fields, "name_key"]
         super().save(*args, **kwargs)
 
     @property
@@ -314,7 +338,7 @@ class Borrower(models.Model):
             cleared = [name for name, column in columns.items() if stored.get(column)]
             self.clear_place()
             self.save()
-            _cancel_pending_transfers(self, by=by, reason="protected")
+            cancel_pending_transfers(self, by=by, reason="protected")
             fields = [*cleared, "protected_identity"]
             record(Action.UPDATED, actor=by, borrower=self, fields=fields)
         return fields
@@ -338,7 +362,10 @@ class Borrower(models.Model):
     def is_replaced_by(self, identity: Identity) -> bool:
         """Whether `identity` is the personnummer that may replace this account's
         samordningsnummer (SPEC §2): the same birth year, and the same month and
-        day wherever the samordningsnummer states them (00 / 60 mean unknown)."""
+        day wherever the samordningsnummer states them (00 / 60 mean unknown); or
+        this account's MTM temporary number: the same birth date."""
+        if self.id_kind == IdKind.TEMPORARY:
+            return identity.kind is Kind.PERSONNUMMER and identity.birth_date == self.birth_date
         if self.id_kind != IdKind.SAMORDNINGSNUMMER or identity.kind is not Kind.PERSONNUMMER:
             return False
         old, new = self.identifier, identity.value
@@ -392,6 +419,38 @@ class Borrower(models.Model):
             self.delete()
 
 
+class NotDuplicate(models.Model):
+    """MTM has marked two accounts *inte samma person*: the pair is not listed again."""
+
+    first = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="+", verbose_name=_("borrower")
+    )
+    second = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="+", verbose_name=_("other borrower")
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("not the same person")
+        verbose_name_plural = _("not the same person")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="not_duplicate_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
 class ExpiryReminder(models.Model):
     """One reminder sent for one end date. Unique, so that reruns and overlapping
     runs of send_expiry_reminders send one mail; a new end date re-arms it."""
@@ -415,7 +474,7 @@ class ExpiryReminder(models.Model):
         return f"{self.borrower_id}: {self.valid_until:%Y-%m-%d}"
 
 
-def _cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
+def cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
     """Withdraw the borrower's pending transfer request (at most one), if any."""
     from transfers.models import TransferRequest
 

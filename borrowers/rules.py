@@ -63,6 +63,11 @@ def check_valid_until(
             )
         if kind is Kind.LMA:
             raise forms.ValidationError(LMA_VALIDITY_REQUIRED, code="required_for_lma")
+        if kind is Kind.TEMPORARY:
+            raise forms.ValidationError(
+                _("Enter the date until which the account is valid: at most the end of studies."),
+                code="required_for_temporary",
+            )
         return
     if valid_until == saved:
         return
@@ -212,7 +217,8 @@ def check_identifier_change(borrower: Borrower, identity: Identity, *, staff) ->
         )
     if was_lma:
         return
-    if borrower.id_kind == IdKind.SAMORDNINGSNUMMER and identity.kind is Kind.PERSONNUMMER:
+    temporary = (IdKind.SAMORDNINGSNUMMER, IdKind.TEMPORARY)
+    if borrower.id_kind in temporary and identity.kind is Kind.PERSONNUMMER:
         if not borrower.is_replaced_by(identity):
             raise forms.ValidationError(
                 _(

@@ -16,7 +16,7 @@ from notifications.models import MailKind
 
 from .credentials import borrower_for_token
 from .identity import Identity
-from .models import Borrower
+from .models import Borrower, IdKind, cancel_pending_transfers
 
 
 class AlreadyRegistered(Exception):
@@ -40,6 +40,7 @@ def register_borrower(
     protected: bool = False,
     send_credentials: bool = True,
     via: str | None = None,
+    replaces: Borrower | None = None,
 ) -> Borrower:
     """Create a borrower from a create form: the agreement, the CREATED event and,
     when asked, the login details mail.
@@ -49,7 +50,8 @@ def register_borrower(
     place it at a library. The audit log still records who created it.
 
     `via` names the door in the audit log when it is not a registrar's form
-    ("admin"); the events and the mail are the same.
+    ("admin"); the events and the mail are the same. `replaces`: the LMA account
+    this one replaces (replace_lma_account), named in the CREATED event.
 
     Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
     refuses the row; nothing is then written.
@@ -83,11 +85,44 @@ def register_borrower(
             borrower.save()
             borrower.services.set(services)
             door = {"via": via} if via else {}
-            record(Action.CREATED, actor=by, borrower=borrower, **door)
+            link = {"replaces": str(replaces.code)} if replaces else {}
+            record(Action.CREATED, actor=by, borrower=borrower, **door, **link)
             if send_credentials:
                 _send_credentials(borrower, by=by, **door)
     except IntegrityError as error:
         raise AlreadyRegistered from error
+    return borrower
+
+
+def replace_lma_account(lma: Borrower, *, by, send_credentials: bool, **registration) -> Borrower:
+    """*Personen har fått personnummer*: create the person's new account from a create
+    form's `registration` (register_borrower's arguments) and delete the LMA account,
+    in one transaction.
+
+    The LMA account's address is renamed first inside the transaction, so the new
+    account may take the same login; its password carries over, its pending
+    transfer request is withdrawn. The CREATED and DELETED events name each other;
+    one mail tells the borrower (with a set-password link when `send_credentials`).
+    Raises AlreadyRegistered as register_borrower does (nothing is then written),
+    and Borrower.DoesNotExist when the LMA account is gone or no longer LMA.
+    """
+    with transaction.atomic():
+        lma = Borrower.objects.select_for_update().get(pk=lma.pk, id_kind=IdKind.LMA)
+        cancel_pending_transfers(lma, by=by, reason="replaced")
+        # Out of the unique e-mail's way; delete_account then removes the LMA
+        # account's queued mail by its id, never the new account's.
+        lma.email = f"{lma.code}@replaced.invalid"
+        Borrower.objects.filter(pk=lma.pk).update(email=lma.email)
+        borrower = register_borrower(by=by, replaces=lma, send_credentials=False, **registration)
+        borrower.password = lma.password
+        borrower.credentials_sent_at = timezone.now() if send_credentials else None
+        borrower.save(update_fields=["password", "credentials_sent_at", "updated_at"])
+        lma.delete_account(by=by, replaced_by=str(borrower.code))
+        queue_mail(
+            MailKind.LMA_REPLACED, to=borrower.email, borrower=borrower.pk, link=send_credentials
+        )
+        if send_credentials:
+            record(Action.CREDENTIALS_SENT, actor=by, borrower=borrower)
     return borrower
 
 

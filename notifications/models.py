@@ -13,6 +13,8 @@ class MailKind(models.TextChoices):
     BORROWER_PASSWORD_RESET = "borrower_password_reset", _("Borrower password reset")
     BORROWER_PASSWORD_CHANGED = "borrower_password_changed", _("Borrower password changed")
     EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
+    ACCOUNT_NOW_YOURS = "borrower_account_now_yours", _("Borrower turned 18")
+    LMA_REPLACED = "borrower_lma_replaced", _("LMA account replaced by a personal identity number")
     TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")
@@ -20,6 +22,8 @@ class MailKind(models.TextChoices):
     ACCOUNT_APPLICATION_REJECTED = "application_account_rejected", _("Account application rejected")
     BRANCH_APPLICATION_APPROVED = "application_branch_approved", _("Branch application approved")
     BRANCH_APPLICATION_REJECTED = "application_branch_rejected", _("Branch application rejected")
+    STUDENT_APPLICATION_APPROVED = "application_student_approved", _("Student application approved")
+    STUDENT_APPLICATION_REJECTED = "application_student_rejected", _("Student application rejected")
 
 
 class MailStatus(models.TextChoices):

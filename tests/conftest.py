@@ -35,8 +35,10 @@ def _mtm_staff_group():
         for (app, model), actions in staff.RIGHTS.items()
         for action in actions
     ]
+    students = importlib.import_module("applications.migrations.0005_i21_student_rights")
     rights += Permission.objects.filter(
-        content_type__app_label="applications", codename__in=applications.RIGHTS
+        content_type__app_label="applications",
+        codename__in=[*applications.RIGHTS, *students.RIGHTS],
     )
     rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
     group.permissions.set(rights)

@@ -1,5 +1,7 @@
 """Form fields shared by every borrower form (registrar UI, Mina sidor, admin)."""
 
+import contextlib
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -11,6 +13,7 @@ from borrowers.identity import (
     IdentityError,
     parse_lma_number,
     parse_personal_number,
+    parse_temporary_number,
 )
 
 
@@ -20,6 +23,8 @@ class PersonalNumberField(forms.CharField):
     default_error_messages = {
         "max_length": _("The number is too long: write 10 or 12 digits, for example 19121212-1212.")
     }
+    #: Also an MTM temporary number (the edit form of such an account).
+    accept_temporary = False
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Personal or coordination number"))
@@ -40,6 +45,9 @@ class PersonalNumberField(forms.CharField):
         try:
             return parse_personal_number(text, today=timezone.localdate())
         except IdentityError as error:
+            if self.accept_temporary:
+                with contextlib.suppress(IdentityError):
+                    return parse_temporary_number(text)
             raise forms.ValidationError(gettext(MESSAGES[error.code]), code=error.code) from None
 
 

@@ -104,6 +104,8 @@ class BorrowerEditForm(Form):
                     "required": _("Enter the personal identity number or coordination number.")
                 },
             )
+            # A student's MTM temporary number stays, or becomes their personnummer.
+            fields["identifier"].accept_temporary = borrower.id_kind == IdKind.TEMPORARY
         fields["first_name"] = forms.CharField(
             label=_("First name"),
             max_length=100,
@@ -152,7 +154,7 @@ class BorrowerEditForm(Form):
                     "Write the date as YYYY-MM-DD."
                 ),
             )
-        if borrower.registered_as_minor:
+        if borrower.registered_as_minor and self._keeps_guardian(borrower):
             fields["guardian_birth_date"] = SwedishDateField(
                 label=_("Guardian's date of birth"),
                 required=self.is_lma or not borrower.is_adult(self.today),
@@ -179,6 +181,15 @@ class BorrowerEditForm(Form):
         for name, field in fields.items():
             self.fields[name] = field
         self.apply_house_rules(fields.values())
+
+    def _keeps_guardian(self, borrower: Borrower) -> bool:
+        """An adult's guardian data is removed when they turn 18 (coming_of_age.py):
+        the form then offers no guardian fields to type it in again."""
+        return (
+            self.is_lma
+            or not borrower.is_adult(self.today)
+            or bool(borrower.guardian_birth_date or borrower.guardian_name)
+        )
 
     # --- identifiers -----------------------------------------------------------
 

@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
-from borrowers.identity import Identity, Kind
+from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
     CONTACT_MTM,
@@ -126,7 +127,11 @@ class RegisterBorrowerForm(Form):
         self.right_form = None
         self.right_form_title = ""
         self._identifier_owner_pk = None
+        #: Likely duplicates at the registrar's library the page warns about
+        #: (duplicates.py); the codes already warned about come back with the form.
+        self.duplicates = []
         super().__init__(*args, **kwargs)
+        self.duplicates_seen = set(self.data.get("duplicate_seen", "").split(",")) - {""}
 
         libraries = self._libraries()
         # The choice exists only where there is something to choose (SPEC §2 Branches).
@@ -254,7 +259,45 @@ class RegisterBorrowerForm(Form):
                 check_valid_until(kind, data.get("valid_until"), today=self.today)
             except forms.ValidationError as error:
                 self.add_error("valid_until", error)
+        if not self.errors:
+            self._check_duplicates(data)
         return data
+
+    def duplicate_exclude(self) -> list[int]:
+        """Accounts that are not a duplicate of the one being registered."""
+        return []
+
+    def _check_duplicates(self, data) -> None:
+        """A warning that a second *Spara* passes: the same names and birth date (or
+        the same names on an LMA account) at the registrar's own library."""
+        found = list(
+            duplicates.at_own_library(
+                self.registrar,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                birth_date=data["identifier"].birth_date,
+                exclude=self.duplicate_exclude(),
+            )[:5]
+        )
+        if {str(b.code) for b in found} <= self.duplicates_seen:
+            return
+        self.duplicates = found
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _(
+                    "Your library already has a borrower with the same name and date of "
+                    "birth (or the same name on an LMA account). Check that it is not the "
+                    "same person. If it is another person, press Save again."
+                ),
+                code="possible_duplicate",
+            ),
+        )
+
+    @property
+    def duplicate_seen_value(self) -> str:
+        """For the hidden field that lets the second *Spara* through."""
+        return ",".join(sorted(self.duplicates_seen | {str(b.code) for b in self.duplicates}))
 
     # --- result -------------------------------------------------------------
 
@@ -486,3 +529,66 @@ class ChoosePasswordForm(Form):
                 ),
             )
         return data
+
+
+# --- Personen har fått personnummer (an LMA account becomes a personnummer account) ----
+
+
+class LmaReplacementMixin:
+    """The adult or minor create form for the new account of an LMA holder who has got
+    a personal identity number, prefilled from the LMA account. Saving deletes the LMA
+    account (services.replace_lma_account), so its e-mail address may be reused."""
+
+    def __init__(self, *args, replaces: Borrower, **kwargs):
+        self.replaces = replaces
+        kwargs.setdefault("initial", self._prefill(replaces))
+        super().__init__(*args, initial_library=replaces.library_id, **kwargs)
+        # A protected identity is registered from scratch, with MTM (SPEC §2).
+        self.fields.pop("protected_identity", None)
+        self.fields["send_credentials"].label = _("Send a link for choosing a new password")
+        self.fields["send_credentials"].help_text = _(
+            "The borrower gets one e-mail in any case: their login is unchanged, and the "
+            "password of the LMA account keeps working. Tick the box to add a link, valid "
+            "for 14 days, to choose a new password."
+        )
+
+    @staticmethod
+    def _prefill(lma: Borrower) -> dict:
+        return {
+            "first_name": lma.first_name,
+            "last_name": lma.last_name,
+            "email": lma.email,
+            "services": [s.pk for s in lma.services.all() if s.published],
+            "guardian_birth_date": lma.guardian_birth_date,
+            "send_credentials": not lma.has_usable_password(),
+        }
+
+    def duplicate_exclude(self) -> list[int]:
+        return [self.replaces.pk]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if Borrower.objects.with_email(email).filter(pk=self.replaces.pk).exists():
+            # The LMA account's own address: it moves to the new account.
+            return check_borrower_email(email, staff=self.registrar, exclude_pk=self.replaces.pk)
+        return super().clean_email()
+
+
+class LmaToAdultForm(LmaReplacementMixin, AdultBorrowerForm):
+    pass
+
+
+class LmaToMinorForm(LmaReplacementMixin, MinorBorrowerForm):
+    pass
+
+
+def replacement_form_class(lma: Borrower, data, *, today: date):
+    """Adult or minor from the new number as typed; before one is typed (or while it
+    does not read as a number), as the LMA account was registered."""
+    try:
+        identity = parse_personal_number((data or {}).get("identifier", ""), today=today)
+    except IdentityError:
+        minor = lma.registered_as_minor
+    else:
+        minor = not identity.is_adult_on(today)
+    return LmaToMinorForm if minor else LmaToAdultForm

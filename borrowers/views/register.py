@@ -3,18 +3,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import registrar_required
+from applications import students
 from borrowers import services
 from borrowers.credentials import borrower_for_token
-from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm
-from borrowers.models import AgreementText
+from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
+from borrowers.models import AgreementText, Borrower, IdKind
 from transfers.pull import allow_pull
 
 from .common import get_borrower
@@ -64,6 +67,43 @@ def create(request, kind):
         "borrowers/register/create.html",
         {"form": form},
     )
+
+
+@sensitive_post_parameters("identifier")
+@registrar_required
+@require_http_methods(["GET", "POST"])
+def replace_lma(request, code):
+    """Registrars and head administrators, for an LMA borrower of their library:
+    *Personen har fått personnummer*. The adult or minor create form, prefilled;
+    saving creates the new account and deletes the LMA account (one workflow)."""
+    lma = get_borrower(request, code)  # SECURITY: 404 outside the library
+    if lma.id_kind != IdKind.LMA:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form_class = replacement_form_class(lma, data, today=timezone.localdate())
+    form = form_class(data, registrar=request.user, replaces=lma)
+    if data is not None and form.is_valid():
+        try:
+            borrower = services.replace_lma_account(lma, by=request.user, **form.registration())
+        except Borrower.DoesNotExist:
+            raise Http404 from None  # deleted or changed by someone else meanwhile
+        except services.AlreadyRegistered:
+            form = form_class(data, registrar=request.user, replaces=lma)
+            if form.is_valid():
+                form.add_error(None, _("The borrower could not be saved. Try again."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The account with the personal identity number has been created and the "
+                    "account with the LMA number has been deleted. An e-mail is on its way to "
+                    "%(email)s."
+                )
+                % {"email": borrower.email},
+            )
+            return redirect("borrowers:detail", borrower.code)
+    allow_pull(request, form.registered_elsewhere)
+    return render(request, "borrowers/register/replace_lma.html", {"form": form, "borrower": lma})
 
 
 def _registered(request, borrower):
@@ -200,6 +240,9 @@ urlpatterns = [
     path("skapa/under-18-lma/", create, {"kind": "lma_minor"}, name="create_lma_minor"),
     path("skapa/overlamnad-till-mtm/", protected_created, name="protected_created"),
     path("avtalstext/", agreement, name="agreement"),
+    path("<uuid:code>/har-fatt-personnummer/", replace_lma, name="replace_lma"),
+    path("skapa/student/", students.apply, name="create_student"),
+    path("studentansokningar/", students.applications, name="student_applications"),
     path("<uuid:code>/skicka-inloggningsuppgifter/", send_credentials, name="send_credentials"),
     path("losenord/klart/", password_chosen, name="password_chosen"),
     path("losenord/", password_link, name="password_link"),

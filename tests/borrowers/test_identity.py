@@ -23,6 +23,7 @@ from borrowers.identity import (
     normalise_search_term,
     parse_lma_number,
     parse_personal_number,
+    parse_temporary_number,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -603,6 +604,7 @@ ONE_EXAMPLE_PER_CODE = [
     (parse_lma_number, "1234567", "lma_length"),
     (parse_lma_number, "12-345678/1", "lma_slash"),
     (parse_lma_number, "20071128-2384", "lma_personal_number"),
+    (parse_temporary_number, "19980412-1234", "temporary"),
 ]
 
 

@@ -278,6 +278,14 @@ CASES: list[Case] = [
     Case("password--errors", R, url("borrowers:password", "borrower_a.code"),
          ("borrowers:password",), press("Spara")),
     Case("delete", R, url("borrowers:delete", "borrower_a.code"), ("borrowers:delete",)),
+    Case("create-student", R, url("borrowers:create_student"), ("borrowers:create_student",)),
+    Case("create-student--errors", R, url("borrowers:create_student"),
+         ("borrowers:create_student",), press("Skicka ansökan")),
+    Case("student-applications", R, url("borrowers:student_applications"),
+         ("borrowers:student_applications",)),
+    Case("replace-lma", R, url("borrowers:replace_lma", "lma.code"), ("borrowers:replace_lma",)),
+    Case("replace-lma--errors", R, url("borrowers:replace_lma", "lma.code"),
+         ("borrowers:replace_lma",), press("Spara")),
     # Transfers out, in, and the pull
     Case("outgoing", R, url("transfers:outgoing", "borrower_a.code"), ("transfers:outgoing",)),
     Case("outgoing--pending", R, url("transfers:outgoing", "mover.code"), ("transfers:outgoing",)),
@@ -374,7 +382,7 @@ TITLES: dict[str, dict[str, str]] = {}
 def world(settings, library_a, branch_a, library_b, registrar, registrar_b, borrower_a, borrower_b):
     today = timezone.localdate()
     BorrowerFactory(library=branch_a, first_name="Filip", last_name="Filial")
-    BorrowerFactory(library=library_a, lma=True, first_name="Lars", last_name="Lma")
+    lma = BorrowerFactory(library=library_a, lma=True, first_name="Lars", last_name="Lma")
     BorrowerFactory(
         library=library_a, first_name="Gun", last_name="Gårut", valid_until=today + timedelta(5)
     )
@@ -401,6 +409,7 @@ def world(settings, library_a, branch_a, library_b, registrar, registrar_b, borr
         borrower_a=borrower_a,
         borrower_b=borrower_b,
         minor=minor,
+        lma=lma,
         mover=mover,
         walker=walker,
         request=request,

@@ -4,13 +4,13 @@ with no template left unfilled and never an identity number.
 A new MailKind fails here until it gets a sample below (the stored context that
 queue_mail would keep for it)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from applications.models import AccountApplication, BranchApplication
+from applications.models import AccountApplication, BranchApplication, StudentApplication
 from audit.log import keyed_hash
 from borrowers.models import Borrower
 from libraries.models import Municipality
@@ -63,7 +63,32 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
         city="Stockholm",
         municipality=Municipality.objects.get(name="Stockholm"),
     )
+    student = StudentApplication.objects.create(
+        library=library_a,
+        applied_by=registrar,
+        first_name="Mei",
+        last_name="Chen",
+        email="mei@student.example",
+        birth_date=date(1998, 4, 12),
+        studies_end=timezone.localdate() + timedelta(days=100),
+    )
+    rejected_student = StudentApplication.objects.create(
+        library=library_a,
+        applied_by=registrar,
+        first_name="Li",
+        last_name="Wang",
+        email="li@student.example",
+        birth_date=date(1999, 1, 2),
+        studies_end=timezone.localdate() + timedelta(days=100),
+    )
+    student.approve(by=mtm)
+    rejected_student.reject(by=mtm, reason="Studierna är för korta.")
     return {
+        MailKind.STUDENT_APPLICATION_APPROVED: (registrar.email, {"application": student.pk}),
+        MailKind.STUDENT_APPLICATION_REJECTED: (
+            registrar.email,
+            {"application": rejected_student.pk},
+        ),
         MailKind.STAFF_PASSWORD_RESET: (registrar.email, {"user": registrar.pk}),
         MailKind.STAFF_WELCOME: (new_staff.email, {"user": new_staff.pk}),
         MailKind.STAFF_PASSWORD_CHANGED: (registrar.email, {"user": registrar.pk}),
@@ -77,6 +102,8 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
             expiring.email,
             {"borrower": expiring.pk, "valid_until": expiring.valid_until.isoformat()},
         ),
+        MailKind.ACCOUNT_NOW_YOURS: (borrower.email, {"borrower": borrower.pk}),
+        MailKind.LMA_REPLACED: (borrower.email, {"borrower": borrower.pk, "link": True}),
         MailKind.TRANSFER_REQUESTED: (borrower.email, {"transfer": requested.pk}),
         MailKind.TRANSFER_ACCEPTED: (accepted_for.email, {"transfer": accepted.pk}),
         MailKind.TRANSFER_REJECTED: (rejected_for.email, {"transfer": rejected.pk}),

@@ -22,6 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.factories import BorrowerFactory
+
 from .conftest import (
     ACTORS,
     ANONYMOUS,
@@ -254,6 +256,9 @@ EXPECTED = {
     "borrowers:detail": (GET_ONLY, scoped()),
     "borrowers:edit": (ANY, scoped()),
     "borrowers:password": (ANY, scoped()),
+    "borrowers:replace_lma": (ANY, scoped()),
+    "borrowers:create_student": (ANY, registrars()),
+    "borrowers:student_applications": (GET_ONLY, registrars()),
     "borrowers:delete": (ANY, scoped()),
     # Transfers
     "transfers:incoming": (ANY, registrars()),
@@ -312,6 +317,7 @@ EXPECTED = {
     "admin:borrowers_borrower_changelist": (GET_ONLY, admin()),
     "admin:borrowers_borrower_change": (GET_ONLY, admin()),
     "admin:borrowers_borrower_extract": (GET_ONLY, admin()),
+    "admin:borrowers_borrower_duplicates": (ANY, admin()),
     # The history is the borrower's audit log (a filtered changelist).
     "admin:borrowers_borrower_history": (GET_ONLY, admin(REDIRECT)),
     # MTM-personal has no delete right; superusers do.
@@ -331,6 +337,7 @@ EXPECTED = {
     # MTM's national statistics (the changelist of stats.DailySnapshot).
     "admin:stats_dailysnapshot_csv": (GET_ONLY, admin()),
     "admin:stats_dailysnapshot_publication": (GET_ONLY, admin()),
+    "admin:applications_studentapplication_decide": (GET_ONLY, admin()),
 }
 
 # --- sample objects for URL arguments ------------------------------------------------
@@ -345,6 +352,15 @@ def _borrowers(w):
         "b": w.borrower_b,
         "protected": w.borrower_protected,
     }
+
+
+def _lma_of(w, subject, library):
+    """One LMA borrower per subject, made once per world."""
+    made = w.__dict__.setdefault("lma_borrowers", {})
+    if subject not in made:
+        place = {"library": library} if library else {"protected": True}
+        made[subject] = BorrowerFactory(lma=True, **place)
+    return made[subject]
 
 
 def subjects(name, pattern, w) -> dict[str, dict]:
@@ -375,6 +391,11 @@ def subjects(name, pattern, w) -> dict[str, dict]:
             s: {"library": lib.pk} for s, lib in libraries.items()
         },
         "libraries:branch": lambda: {s: {"pk": lib.pk} for s, lib in libraries.items()},
+        # An LMA account of each place (only those have the page).
+        "borrowers:replace_lma": lambda: {
+            s: {"code": _lma_of(w, s, lib).code}
+            for s, lib in (*libraries.items(), ("protected", None))
+        },
         "borrowers:list": lambda: {
             "samtliga": {"list_name": "samtliga"},
             "finns-inte": {"list_name": "finns-inte"},
@@ -398,11 +419,29 @@ def subjects(name, pattern, w) -> dict[str, dict]:
     if arguments == {"code"}:  # a borrower's public code
         return {s: {"code": b.code} for s, b in borrowers.items()}
     if name.startswith("admin:applications_") and arguments == {"object_id"}:
+        if "studentapplication" in name:
+            return {"a": {"object_id": _student_application(w).pk}}
         model = "branch" if "branchapplication" in name else "account"
         return {"a": {"object_id": getattr(w, f"{model}_application").pk}}
     if arguments == {"object_id"} and name.startswith("admin:borrowers_borrower_"):
         return {s: {"object_id": b.pk} for s, b in borrowers.items()}
     pytest.fail(f"Choose sample objects for the arguments {sorted(arguments)} of {name}")
+
+
+def _student_application(w):
+    from datetime import date
+
+    from applications.models import StudentApplication
+
+    return StudentApplication.objects.create(
+        library=w.library_a,
+        applied_by=w.staff[REGISTRAR_A],
+        first_name="Mei",
+        last_name="Chen",
+        email="mei@student.example",
+        birth_date=date(1998, 4, 12),
+        studies_end=date(2099, 1, 1),
+    )
 
 
 def _credentials_token(borrower):
