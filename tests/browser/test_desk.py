@@ -210,6 +210,7 @@ def test_no_registrar_page_scrolls_sideways_at_320_px_and_actions_stay_on_one_li
     )
     moving = BorrowerFactory(library=branch_a, first_name="Tove", last_name="Flytt")
     request = TransferRequest.request(moving, to_library=library_b, by=registrar)
+    lma = BorrowerFactory(library=branch_a.main_library, lma=True)
     pages = {
         head_admin: [
             "/",
@@ -228,6 +229,11 @@ def test_no_registrar_page_scrolls_sideways_at_320_px_and_actions_stay_on_one_li
             "/lantagare/skapa/vuxen/",
             "/lantagare/skapa/under-18-lma/",
             "/lantagare/avtalstext/",
+            "/lantagare/lista/tas-bort/",
+            "/lantagare/skapa/student/",
+            "/lantagare/studentansokningar/",
+            f"/lantagare/{lma.code}/har-fatt-personnummer/",
+            "/mitt-bibliotek/statistik/",
             "/flytt/",
             "/konto/mina-uppgifter/",
         ],
