@@ -42,7 +42,7 @@ def test_library_staff_apply_and_mtm_approves(page, login_as, library_a, branch_
     expect(page).to_have_title(ERROR_TITLE)
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.get_by_label("Förnamn").input_value() == "Alva"
     assert_accessible(page)
     page.get_by_role("link", name="Skriv ditt efternamn.").click()

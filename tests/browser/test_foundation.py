@@ -26,7 +26,7 @@ def test_failed_login_shows_a_focused_error_summary(page, registrar):
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state()
     expect(page).to_have_title(ERROR_TITLE)
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     for href in page.locator("#error-summary a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     ):

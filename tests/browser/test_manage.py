@@ -39,7 +39,7 @@ def test_search_open_edit_password_and_delete(page, login_as, registrar, borrowe
     page.get_by_label("E-post").fill("anna.ny@post.example")
     page.get_by_role("button", name="Spara").click()
     expect(page).to_have_title(ERROR_TITLE)
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_label("E-post")).to_have_value("anna.ny@post.example")
     assert_accessible(page)
     page.get_by_label("Efternamn").fill("Andersson-Berg")

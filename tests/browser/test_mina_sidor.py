@@ -41,7 +41,7 @@ def test_login_details_password_change_and_logout(page, borrower):
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state()
     expect(page).to_have_title(ERROR_TITLE)
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert_accessible(page)
 
     log_in(page, password="fel lösenord")

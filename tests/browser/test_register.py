@@ -30,7 +30,7 @@ def submit(page):
 
 def assert_error_state(page, *fields):
     expect(page).to_have_title(ERROR_TITLE)
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     for field in fields:
         assert page.locator(f"#id_{field}").get_attribute("aria-invalid") == "true", field
     assert_accessible(page)

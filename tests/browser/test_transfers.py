@@ -107,7 +107,7 @@ def test_library_b_pulls_a_borrower_of_library_a(page, login_as, registrar_b, bo
     page.get_by_role("button", name="Bekräfta").click()  # consent not ticked
     page.wait_for_load_state()
     expect(page).to_have_title(ERROR_TITLE)
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label("Användaren har godkänt flytten").check()
