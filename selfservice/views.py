@@ -20,8 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from borrowers.credentials import RESET_MAX_AGE, borrower_for_token
 from libraries.models import Library
-from privacy.extract import audited_extract, for_page
-from privacy.views import extract_file, wants_file
 from transfers.forms import LibrarySearchForm
 from transfers.models import TransferRefused, TransferRequest
 
@@ -140,18 +138,6 @@ def details(request):
             "contact": contact_line(borrower),
         },
     )
-
-
-@session.borrower_required
-@require_http_methods(["GET"])
-def extract(request):
-    """The logged-in borrower: Hämta mina uppgifter, the register extract (GDPR art. 15),
-    as on Mina uppgifter: staff by library, the number masked. Audited."""
-    as_file = wants_file(request)
-    data = audited_extract(request.borrower, via="mina_sidor", as_file=as_file, for_borrower=True)
-    if as_file:
-        return extract_file(data)
-    return _render(request, "selfservice/extract.html", {"page": for_page(data)})
 
 
 @session.borrower_required

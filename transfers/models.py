@@ -466,3 +466,11 @@ def _already_pending():
 
 def _consent_missing():
     return _("Tick the box to confirm that the borrower has agreed to the move.")
+
+
+def withdraw_on_protection(sender, *, borrower, by, **kwargs) -> None:
+    """A borrower who became a protected identity has no library to move from: their
+    pending transfer request (at most one) is withdrawn (borrowers.signals)."""
+    for pending in TransferRequest.objects.filter(borrower=borrower, status="pending"):
+        pending.borrower = borrower
+        pending.cancel(by=by, reason="protected")

@@ -15,7 +15,7 @@ from borrowers import services
 from borrowers.credentials import borrower_for_token
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm
 from borrowers.models import AgreementText
-from transfers.pull import allow_pull
+from borrowers.pull import allow_pull
 
 from .common import get_borrower
 
