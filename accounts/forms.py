@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import AccessibleFormMixin
-from selfservice import throttle
 
+from . import borrower_throttle as throttle
 from .models import StaffUser
 
 

@@ -39,11 +39,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
 from borrowers.models import Borrower
 
-from . import services, throttle
+from . import services
 from .models import ServiceToken
 from .services import Outcome
 

@@ -14,14 +14,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
-from borrowers.credentials import borrower_for_token
+from borrowers.credentials import set_password_with_token
 from borrowers.models import Borrower
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-
-from . import throttle
 
 
 class Outcome(enum.StrEnum):
@@ -126,18 +125,8 @@ def reset_password(token: str, raw_password: str) -> Borrower | None:
     borrower, and lifts a login lockout of the address.
     """
     with transaction.atomic():
-        borrower = borrower_for_token(token, purpose="reset")
-        if borrower is None:
-            return None
-        # Two submits of one link at once: the row lock orders them, and the second
-        # sees the new hash and is refused.
-        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
-        borrower = borrower_for_token(token, purpose="reset")
-        if borrower is None:
-            return None
-        borrower.set_password(raw_password)
-        borrower.save(update_fields=["password", "updated_at"])
-        record(Action.PASSWORD_SET, borrower=borrower, via="reset_link")
-        queue_password_changed_mail(borrower)
-        throttle.clear(borrower.email)
+        borrower = set_password_with_token(token, raw_password, purpose="reset", via="reset_link")
+        if borrower is not None:
+            queue_password_changed_mail(borrower)
+            throttle.clear(borrower.email)
     return borrower

@@ -18,12 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import borrower_throttle as throttle
 from borrowers.credentials import RESET_MAX_AGE, borrower_for_token
 from libraries.models import Library
 from transfers.forms import LibrarySearchForm
 from transfers.models import TransferRefused, TransferRequest
 
-from . import services, session, throttle
+from . import services, session
 from .forms import (
     ForgotPasswordForm,
     LoginForm,
