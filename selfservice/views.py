@@ -8,7 +8,6 @@ session.borrower_required instead; every response is never_cache.
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import borrower_throttle as throttle
 from borrowers.credentials import RESET_MAX_AGE, borrower_for_token
+from libraries.forms import search_libraries
 from libraries.models import Library
-from transfers.forms import LibrarySearchForm
 from transfers.models import TransferRefused, TransferRequest
 
 from . import services, session
@@ -35,7 +34,6 @@ from .forms import (
 from .services import Outcome
 from .texts import contact_line, expired_message
 
-SEARCH_PAGE_SIZE = 20
 RESET_TOKEN = "borrower_reset_token"  # noqa: S105 (a session key)
 
 
@@ -240,17 +238,7 @@ def transfer(request):
     if context["can_move"]:
         context["pending"] = pending = _pending(borrower)
         if pending is None:
-            form = LibrarySearchForm(request.GET if "q" in request.GET else None)
-            page = None
-            if form.is_valid():
-                libraries = (
-                    Library.objects.active()
-                    .search(form.cleaned_data["q"])
-                    .exclude(pk=borrower.library_id)
-                    .select_related("municipality__county", "parent")
-                    .order_by("name", "pk")
-                )
-                page = Paginator(libraries, SEARCH_PAGE_SIZE).get_page(request.GET.get("sida"))
+            form, page = search_libraries(request, excluding=borrower.library_id)
             context.update(form=form, page=page)
     return _render(request, "selfservice/transfer.html", context)
 
