@@ -48,6 +48,10 @@ def _spend_the_same_time(password: str) -> None:
     check_password(password, _dummy_hash(tuple(settings.PASSWORD_HASHERS)))
 
 
+#: The outcomes that count as a failed login for the throttle.
+FAILED = (Outcome.INVALID, Outcome.NO_PASSWORD)
+
+
 def check_login(email: str, password: str) -> LoginCheck:
     """Whether `email` and `password` open a borrower account today.
 
@@ -105,9 +109,8 @@ def request_password_reset(email: str) -> None:
     if borrower is None:
         return
     with transaction.atomic():
-        if throttle.is_locked(throttle.Channel.RESET, email=email):
+        if not throttle.allow_reset_mail(email):
             return
-        throttle.record_failure(throttle.Channel.RESET, email=email)
         # Only the id is stored: the single-use link is minted at delivery (mails.py).
         queue_mail(
             MailKind.BORROWER_PASSWORD_RESET,

@@ -31,7 +31,7 @@ from .forms import (
     PasswordChangeForm,
     wrong_login_message,
 )
-from .services import Outcome
+from .services import FAILED, Outcome
 from .texts import contact_line, expired_message
 
 RESET_TOKEN = "borrower_reset_token"  # noqa: S105 (a session key)
@@ -70,20 +70,18 @@ def login(request):
         if throttle.is_locked(channel, email=email, source=address):
             return _locked_out(request)
         check = services.check_login(email, form.cleaned_data["password"])
-        if check.outcome in (Outcome.INVALID, Outcome.NO_PASSWORD):
-            throttle.record_failure(channel, email=email, source=address)
-            if throttle.is_locked(channel, email=email, source=address):
-                return _locked_out(request)
+        failed = check.outcome in FAILED
+        throttle.note_check(channel, email=email, source=address, failed=failed)
+        if failed and throttle.is_locked(channel, email=email, source=address):
+            return _locked_out(request)
+        if failed:
             form.refuse(wrong_login_message())
+        elif check.outcome is Outcome.EXPIRED:
+            form.refuse(expired_message(check.borrower))
         else:
-            # The password was right: this address's failures for the account are forgotten.
-            throttle.clear(email, channel=channel, source=address)
-            if check.outcome is Outcome.EXPIRED:
-                form.refuse(expired_message(check.borrower))
-            else:
-                session.log_in(request, check.borrower)
-                services.note_login(check.borrower, channel="mina_sidor")
-                return redirect(_next_page(request))
+            session.log_in(request, check.borrower)
+            services.note_login(check.borrower, channel="mina_sidor")
+            return redirect(_next_page(request))
     return _render(request, "selfservice/login.html", {"form": form})
 
 
