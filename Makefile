@@ -34,11 +34,13 @@ run: install
 test: install
 	$(UV) run --frozen ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 ## make messages: refresh the Swedish catalogue from the code (needs GNU gettext).
 messages: install

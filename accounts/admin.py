@@ -21,9 +21,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from borrowers.admin import AutocompleteFilter, LibraryFilter
 from notifications.mail import queue_mail
 from notifications.models import MailKind
+from registry.admin_tools import AutocompleteFilter, LibraryFilter
 from registry.forms import NameFieldsMixin
 
 from . import mfa

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import AccessibleFormMixin
-from selfservice import throttle
 
+from . import borrower_throttle as throttle
 from .models import StaffUser
 
 
@@ -56,9 +56,8 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
         window, the same throttle as Mina sidor's, so nobody can flood a mailbox."""
         email = self.cleaned_data["email"]
         users = list(self.get_users(email))
-        if not users or throttle.is_locked(throttle.Channel.RESET, email=email):
+        if not users or not throttle.allow_reset_mail(email):
             return
-        throttle.record_failure(throttle.Channel.RESET, email=email)
         for user in users:
             queue_mail(MailKind.STAFF_PASSWORD_RESET, to=user.email, user=user.pk)
 

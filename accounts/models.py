@@ -144,3 +144,36 @@ def end_sessions_of(user) -> int:
     ]
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)
+
+
+class LoginFailure(models.Model):
+    """One failed borrower login or password reset request, kept for the cool-off
+    window only (borrower_throttle.py). Here, below selfservice, because the staff
+    reset request shares the reset throttle (accounts/forms.py).
+
+    Neither the e-mail nor the address is stored: `account` is a keyed hash of
+    the e-mail, `source` a keyed hash of the client address (Mina sidor) or the
+    service token's id (the login check).
+    """
+
+    class Channel(models.TextChoices):
+        MINA_SIDOR = "mina_sidor", _("My pages")
+        API = "api", _("Login check")
+        RESET = "reset", _("Password reset request")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    account = models.CharField(_("account (keyed hash)"), max_length=64)
+    source = models.CharField(_("source (keyed hash)"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed borrower login")
+        verbose_name_plural = _("failed borrower logins")
+        indexes = [
+            models.Index(fields=["channel", "account", "at"], name="loginfailure_account_idx"),
+            models.Index(fields=["channel", "source", "at"], name="loginfailure_source_idx"),
+            models.Index(fields=["at"], name="loginfailure_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.at:%Y-%m-%d %H:%M}"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, StaffUser
+from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 
@@ -327,7 +328,6 @@ class BranchApplication(Decision):
     def approve(self, *, by):
         """MTM approves: the branch is created under the main library, and the head
         administrator who applied is told."""
-        from libraries.models import Library
 
         main = self.library
         if main.is_branch:  # cannot happen from the form; the admin must not nest branches

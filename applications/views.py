@@ -4,36 +4,24 @@ head administrator's branch application."""
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import head_admin_required
+from libraries.forms import search_libraries
 from libraries.models import Library
-from transfers.forms import LibrarySearchForm
 
 from .forms import AccountApplicationForm, BranchApplicationForm
 from .models import AccountApplication, BranchApplication
-
-SEARCH_PAGE_SIZE = 20
 
 
 @login_not_required
 @require_http_methods(["GET"])
 def library_search(request):
     """Anyone: step 1 of Ansök om ett registrerarkonto, the library one works at."""
-    form = LibrarySearchForm(request.GET if "q" in request.GET else None)
-    page = None
-    if form.is_valid():
-        libraries = (
-            Library.objects.active()
-            .search(form.cleaned_data["q"])
-            .select_related("municipality__county")
-            .order_by("name", "pk")
-        )
-        page = Paginator(libraries, SEARCH_PAGE_SIZE).get_page(request.GET.get("sida"))
+    form, page = search_libraries(request)
     return render(request, "applications/library_search.html", {"form": form, "page": page})
 
 

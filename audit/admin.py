@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.utils.translation import gettext_lazy as _
 
-from borrowers.admin import AutocompleteFilter, LargeTablePaginator, LibraryFilter
+from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 
 from .models import AuditEvent
 

@@ -34,7 +34,10 @@ from django.utils import timezone
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower
 from borrowers.reminders import REMINDER_DAYS, send_expiry_reminders
+from borrowers.views.manage import LISTS, PAGE_SIZE
 from libraries.models import Library
+from notifications.mail import queue_mails
+from notifications.models import MailKind, OutgoingMail
 
 from .seed import MTM_EMAIL
 from .urls import BASELINE_PATH
@@ -182,7 +185,6 @@ def _sample(scope, today):
 
 
 def run_pages(*, iterations: int, warmup: int, log=print) -> Report:
-    from borrowers.views.manage import LISTS, PAGE_SIZE
 
     report = Report(iterations=iterations)
     library, registrar = _large_library()
@@ -435,8 +437,6 @@ def run_memory(sizes: list[int], *, mails: list[int], log=print) -> list[dict]:
 def _queue_mails(count: int) -> list[int]:
     """Commit `count` expiry-reminder mails for borrowers with a validity date, so that
     the worker renders real mails (EMAIL_URL=dummymail:// sends them nowhere)."""
-    from notifications.mail import queue_mails
-    from notifications.models import MailKind
 
     borrowers = list(
         Borrower.objects.filter(valid_until__isnull=False, protected_identity=False)
@@ -457,8 +457,6 @@ def _queue_mails(count: int) -> list[int]:
 
 def _clean_mails(mail_ids: list[int]) -> None:
     from django_tasks_db.models import DBTaskResult
-
-    from notifications.models import OutgoingMail
 
     OutgoingMail.objects.filter(pk__in=mail_ids).delete()
     DBTaskResult.objects.filter(task_path__startswith="notifications.").delete()

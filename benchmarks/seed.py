@@ -28,6 +28,7 @@ from stdnum import luhn
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower, Service, name_key, years_ago
 from libraries.models import Library, LibraryType, Municipality
+from transfers.models import Status, TransferRequest
 
 from . import names
 
@@ -612,7 +613,6 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
 
 def _transfers(generator, libs, staff, result) -> None:
     """Pending requests: ~0.3 % of borrowers, and a screenful addressed to the large library."""
-    from transfers.models import Status, TransferRequest
 
     rng = generator.rng
     total = Borrower.objects.count()

@@ -15,26 +15,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
 from audit.models import Action
-from libraries.models import Library
-from privacy.admin import DeletionFilter, UnusedFilter, deletion_day
-from privacy.views import admin_extract_view, register_extract_action
-from registry.forms import PlainIdModelChoiceField
-from transfers.models import TransferRefused, TransferRequest
+from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 
 from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
@@ -55,139 +47,6 @@ EXPIRING_DAYS = 14
 admin.site.site_title = _("MTM borrower registry")
 admin.site.site_header = _("MTM borrower registry: administration")
 admin.site.index_title = _("The whole registry")
-
-
-# --- Counting a million rows --------------------------------------------------------
-
-
-class LargeTablePaginator(Paginator):
-    """A paginator that never counts a whole large table.
-
-    Django's admin counts the filtered queryset on every page (`SELECT COUNT(*)`),
-    which on PostgreSQL reads every row: about a second at a million borrowers.
-    Instead:
-
-    - unfiltered, on PostgreSQL: the planner's estimate `pg_class.reltuples`
-      (kept fresh by autovacuum's ANALYZE), when it is at least CAP;
-    - otherwise: `COUNT(*)` over at most CAP rows (`SELECT COUNT(*) FROM (… LIMIT
-      CAP)`), which stops early (a search: at SEARCH_CAP). A filter or search that
-      matches more shows that many rows' pages; narrow it to reach the rest.
-
-    The admin's own full count is switched off with `show_full_result_count = False`.
-    The last page of an estimate may come out short or empty; that is the price.
-    """
-
-    CAP = 10_000
-    #: A search's count stops sooner (issue 23): a name shared by 55,000 borrowers is
-    #: narrowed, not paged through, and counting 10,000 trigram hits was most of the page.
-    SEARCH_CAP = 1_000
-
-    def __init__(self, *args, searched=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = self.SEARCH_CAP if searched else self.CAP
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        connection = connections[queryset.db]
-        if connection.vendor == "postgresql" and not queryset.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [queryset.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] >= self.CAP:
-                return int(row[0])
-        return queryset.order_by()[: self.cap].count()
-
-
-# --- Filters ------------------------------------------------------------------------
-
-
-class AutocompleteFilter(admin.ListFilter):
-    """By a foreign key to a model with thousands of rows (2,000 libraries, many staff
-    accounts): no list of them all, but the one chosen (from the URL, e.g. the link
-    *Låntagare* on a library) and the admin's autocomplete to choose another.
-
-    Subclasses name the foreign key (`field_name`) and the URL parameter.
-    """
-
-    field_name = ""
-    parameter_name = ""
-    template = "admin/autocomplete_filter.html"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        self.field = model._meta.get_field(self.field_name)
-        self.related_model = self.field.remote_field.model
-        self.chosen = None
-        self.hidden_params = []
-        values = params.pop(self.parameter_name, None)
-        if values:
-            self.used_parameters = {self.parameter_name: values[-1]}
-            try:
-                self.chosen = self.related_model._default_manager.filter(pk=int(values[-1])).first()
-            except ValueError:
-                raise admin.options.IncorrectLookupParameters(values[-1]) from None
-            if self.chosen is None:
-                raise admin.options.IncorrectLookupParameters(values[-1])
-
-    def has_output(self):
-        return True
-
-    def expected_parameters(self):
-        return [self.parameter_name]
-
-    def queryset(self, request, queryset):
-        if self.chosen is None:
-            return queryset
-        return queryset.filter(**{self.field.attname: self.chosen.pk})
-
-    def choices(self, changelist):
-        self.hidden_params = [
-            (name, value)
-            for name, values in changelist.filter_params.items()
-            if name not in (self.parameter_name, PAGE_VAR)
-            for value in values
-        ]
-        yield {
-            "selected": self.chosen is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("All"),
-        }
-        if self.chosen is not None:
-            yield {
-                "selected": True,
-                "query_string": changelist.get_query_string({self.parameter_name: self.chosen.pk}),
-                "display": str(self.chosen),
-            }
-
-    @property
-    def widget_id(self) -> str:
-        return f"{self.parameter_name}-filter"
-
-    def widget(self) -> str:
-        widget = AutocompleteSelect(self.field, admin.site)
-        chosen = [self.chosen.pk] if self.chosen is not None else []
-        widget.choices = forms.ModelChoiceField(
-            queryset=self.related_model._default_manager.filter(pk__in=chosen)
-        ).choices
-        return widget.render(
-            self.parameter_name,
-            self.chosen.pk if self.chosen is not None else None,
-            attrs={"id": self.widget_id},
-        )
-
-    @staticmethod
-    def media():
-        return AutocompleteSelect(Borrower._meta.get_field("library"), admin.site).media
-
-
-class LibraryFilter(AutocompleteFilter):
-    title = _("library")
-    field_name = "library"
-    parameter_name = "library"
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -275,33 +134,6 @@ def remembered_search(request) -> RememberedSearch | None:
 # --- Borrowers ----------------------------------------------------------------------
 
 
-class MoveForm(forms.Form):
-    library = PlainIdModelChoiceField(
-        label=_("New library"),
-        queryset=Library.objects.active(),
-        error_messages={
-            "required": _("Choose the library the borrower moves to."),
-            "invalid_choice": _("Choose an active library from the list."),
-        },
-    )
-
-    def __init__(self, *args, borrower: Borrower, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.borrower = borrower
-        field = self.fields["library"]
-        field.widget = AutocompleteSelect(Borrower._meta.get_field("library"), admin.site)
-        field.widget.choices = field.choices
-
-    def clean_library(self):
-        library = self.cleaned_data["library"]
-        if library.pk == self.borrower.library_id:
-            raise forms.ValidationError(
-                _("The borrower already belongs to %(library)s.") % {"library": library.name},
-                code="same_library",
-            )
-        return library
-
-
 #: What the admin form can change, by field name (audited by name, never value).
 EDITABLE = [
     "identifier",
@@ -333,7 +165,7 @@ def changed_fields(borrower: Borrower, form) -> list[str]:
     return changed
 
 
-@admin.register(Borrower)
+# Registered by the roof (project/admin.py), which adds what transfers and privacy bring.
 class BorrowerAdmin(admin.ModelAdmin):
     form = BorrowerAdminForm
     list_display = [
@@ -352,10 +184,8 @@ class BorrowerAdmin(admin.ModelAdmin):
         AgeFilter,
         ValidityFilter,
         "protected_identity",
-        DeletionFilter,
-        UnusedFilter,
     ]
-    list_select_related = ["library", "deletion_notice"]
+    list_select_related = ["library"]
     # The search is our own (get_search_results); a non-empty list shows the box.
     search_fields = ["email"]
     search_help_text = _(
@@ -370,7 +200,6 @@ class BorrowerAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     paginator = LargeTablePaginator
-    actions = [register_extract_action]
     readonly_fields = [
         "code",
         "created_at",
@@ -381,7 +210,6 @@ class BorrowerAdmin(admin.ModelAdmin):
         "password_status",
         "credentials_sent_at",
         "last_login",
-        "deletion_day",
     ]
 
     # --- lists ------------------------------------------------------------------------
@@ -414,25 +242,10 @@ class BorrowerAdmin(admin.ModelAdmin):
             return gettext("Expired %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
         return gettext("Valid until %(date)s") % {"date": f"{borrower.valid_until:%Y-%m-%d}"}
 
-    @admin.display(description=_("to be deleted on"))
-    def get_list_display(self, request):
-        # The day an account goes is shown where it matters: in the list filtered by
-        # the retention rule (a seventh column would not fit 1280 px beside the rest).
-        if DeletionFilter.parameter_name in request.GET:
-            return [*self.list_display, "deletion_day"]
-        return self.list_display
-
-    def deletion_day(self, borrower):
-        return deletion_day(borrower)
-
     @admin.display(description=_("password"))
     def password_status(self, borrower):
         # Nobody sees a password or its hash: only whether one works.
         return gettext("Set") if borrower.has_usable_password() else gettext("Not set")
-
-    def get_paginator(self, request, queryset, per_page, **kwargs):
-        searched = remembered_search(request) is not None
-        return self.paginator(queryset, per_page, searched=searched, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return BorrowerChangeList
@@ -446,6 +259,19 @@ class BorrowerAdmin(admin.ModelAdmin):
         # SECURITY: no bulk deletion of borrowers (security.md §7 Admin).
         actions.pop("delete_selected", None)
         return actions
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        duplicates = path(
+            "dubbletter/",
+            self.admin_site.admin_view(lambda request: duplicates_view(self, request)),
+            name="{}_{}_duplicates".format(*info),
+        )
+        return [duplicates, *super().get_urls()]
+
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        searched = remembered_search(request) is not None
+        return self.paginator(queryset, per_page, searched=searched, **kwargs)
 
     # --- searching --------------------------------------------------------------------
 
@@ -533,7 +359,6 @@ class BorrowerAdmin(admin.ModelAdmin):
             borrower = self.get_object(request, unquote(object_id))
             if borrower is not None and self.has_view_or_change_permission(request, borrower):
                 record(Action.VIEWED, actor=request.user, borrower=borrower, via="admin")
-        extra_context = {**(extra_context or {}), "move_url_name": self._url_name("move")}
         return super().change_view(request, object_id, form_url, extra_context)
 
     @transaction.atomic
@@ -622,69 +447,6 @@ class BorrowerAdmin(admin.ModelAdmin):
 
     def _url_name(self, view: str) -> str:
         return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
-
-    def get_urls(self):
-        urls = super().get_urls()
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "dubbletter/",
-                self.admin_site.admin_view(lambda request: duplicates_view(self, request)),
-                name="{}_{}_duplicates".format(*info),
-            ),
-            path(
-                "<path:object_id>/registerutdrag/",
-                self.admin_site.admin_view(
-                    lambda request, object_id: admin_extract_view(self, request, object_id)
-                ),
-                name="{}_{}_extract".format(*info),
-            ),
-            path(
-                "<path:object_id>/flytta/",
-                self.admin_site.admin_view(self.move_view),
-                name="{}_{}_move".format(*info),
-            ),
-            *urls,
-        ]
-
-    def move_view(self, request, object_id):
-        """MTM staff with change permission: Flytta till bibliotek, at once (the
-        handbook's "contact MTM" cases), recorded like any transfer."""
-        borrower = self.get_object(request, unquote(object_id))
-        if borrower is None:
-            raise Http404
-        if not self.has_change_permission(request, borrower):
-            raise PermissionDenied
-        change_url = reverse(self._url_name("change"), args=[borrower.pk])
-        if borrower.protected_identity:
-            messages.error(request, gettext("A protected identity belongs to no library."))
-            return HttpResponseRedirect(change_url)
-        form = MoveForm(request.POST or None, borrower=borrower)
-        if request.method == "POST" and form.is_valid():
-            library = form.cleaned_data["library"]
-            try:
-                TransferRequest.move_by_mtm(borrower, to_library=library, by=request.user)
-            except TransferRefused as error:
-                # The borrower changed since this page was loaded (protected or moved).
-                messages.error(request, " ".join(error.messages))
-                return HttpResponseRedirect(change_url)
-            messages.success(
-                request,
-                gettext("%(borrower)s now belongs to %(library)s. The borrower gets an e-mail.")
-                % {"borrower": borrower, "library": library.name},
-            )
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Move to library"),
-            "subtitle": str(borrower),
-            "opts": self.opts,
-            "original": borrower,
-            "form": form,
-            "media": self.media + form.media,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/borrowers/borrower/move.html", context)
 
 
 # --- User groups and the agreement text ------------------------------------------------

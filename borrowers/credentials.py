@@ -10,6 +10,10 @@ import hashlib
 from datetime import timedelta
 
 from django.core import signing
+from django.db import transaction
+
+from audit.log import record
+from audit.models import Action
 
 from .models import Borrower
 
@@ -40,4 +44,27 @@ def borrower_for_token(token: str, *, purpose: str = "credentials") -> Borrower 
     borrower = Borrower.objects.filter(code=payload.get("b")).first()
     if borrower is None or payload.get("f") != _fingerprint(borrower):
         return None
+    return borrower
+
+
+def set_password_with_token(
+    token: str, raw_password: str, *, purpose: str = "credentials", via: str
+) -> Borrower | None:
+    """The borrower chooses a password with a link (login details or Glömt lösenord),
+    the one home of both. None when the link is no longer valid (used, expired or
+    replaced by a fresher one); the new hash ends the link, so it works once. Called
+    inside the caller's transaction, which may add its own steps (mail, throttle)."""
+    with transaction.atomic():
+        borrower = borrower_for_token(token, purpose=purpose)
+        if borrower is None:
+            return None
+        # Two submits of one link at once: the row lock orders them, and the second
+        # sees the new hash and is refused.
+        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
+        borrower = borrower_for_token(token, purpose=purpose)
+        if borrower is None:
+            return None
+        borrower.set_password(raw_password)
+        borrower.save(update_fields=["password", "updated_at"])
+        record(Action.PASSWORD_SET, borrower=borrower, via=via)
     return borrower

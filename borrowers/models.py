@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
 from audit.models import Action
+from notifications.models import MailKind, OutgoingMail
 
 from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
+from .signals import withdraw_pending_transfers
 
 
 def name_key(first_name: str, last_name: str) -> str:
@@ -338,7 +340,8 @@ class Borrower(models.Model):
             cleared = [name for name, column in columns.items() if stored.get(column)]
             self.clear_place()
             self.save()
-            cancel_pending_transfers(self, by=by, reason="protected")
+            # Transfers withdraw a pending request (transfers/apps.py), in this transaction.
+            withdraw_pending_transfers.send(sender=Borrower, borrower=self, by=by, reason="protected")
             fields = [*cleared, "protected_identity"]
             record(Action.UPDATED, actor=by, borrower=self, fields=fields)
         return fields
@@ -407,7 +410,6 @@ class Borrower(models.Model):
         that is queued or kept); the audit log keeps a DELETED event that names only
         the internal code. `by` is None and `detail` names the reason when the
         retention rule deletes it (privacy/retention.py)."""
-        from notifications.models import MailKind, OutgoingMail
 
         with transaction.atomic():
             record(Action.DELETED, actor=by, borrower=self, **detail)
@@ -472,12 +474,3 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"{self.borrower_id}: {self.valid_until:%Y-%m-%d}"
-
-
-def cancel_pending_transfers(borrower: Borrower, *, by, reason: str) -> None:
-    """Withdraw the borrower's pending transfer request (at most one), if any."""
-    from transfers.models import TransferRequest
-
-    for pending in TransferRequest.objects.filter(borrower=borrower, status="pending"):
-        pending.borrower = borrower
-        pending.cancel(by=by, reason=reason)

@@ -27,19 +27,12 @@ from audit.models import Action, AuditEvent
 from notifications.mail import mail_context, queue_mails
 from notifications.models import MailKind
 
+from .contact import contact_for
 from .models import Borrower, ExpiryReminder
 
 #: "Two weeks before the validity ends" (handbook, Kontons giltighetstid).
 REMINDER_DAYS = 14
 BATCH_SIZE = 500
-
-#: Protected identities belong to no library: MTM is their contact (SPEC §2).
-MTM_CONTACT = {
-    "name": "Myndigheten för tillgängliga medier (MTM)",
-    "phone": "08-580 02 710",
-    "email": "info@mtm.se",
-    "website": "",
-}
 
 
 @dataclass
@@ -159,21 +152,6 @@ def _claim(due: list[Borrower], now: datetime) -> set[int]:
             cursor.execute(sql, params)
             claimed.update(row[0] for row in cursor.fetchall())
     return claimed
-
-
-def contact_for(borrower: Borrower) -> dict:
-    """Who the borrower asks to extend the account: their library (details missing
-    on a branch come from its main library), or MTM for a protected identity."""
-    if not borrower.has_library:
-        return MTM_CONTACT
-    library = borrower.library
-    main = library.main_library
-    return {
-        "name": library.name,
-        "phone": library.phone or main.phone,
-        "email": library.email or library.contact_email or main.email or main.contact_email,
-        "website": library.website or main.website,
-    }
 
 
 @mail_context(MailKind.EXPIRY_REMINDER)

@@ -14,9 +14,10 @@ from audit.models import Action
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 
-from .credentials import borrower_for_token
+from .credentials import set_password_with_token
 from .identity import Identity
-from .models import Borrower, IdKind, cancel_pending_transfers
+from .models import Borrower, IdKind
+from .signals import withdraw_pending_transfers
 
 
 class AlreadyRegistered(Exception):
@@ -108,7 +109,7 @@ def replace_lma_account(lma: Borrower, *, by, send_credentials: bool, **registra
     """
     with transaction.atomic():
         lma = Borrower.objects.select_for_update().get(pk=lma.pk, id_kind=IdKind.LMA)
-        cancel_pending_transfers(lma, by=by, reason="replaced")
+        withdraw_pending_transfers.send(sender=Borrower, borrower=lma, by=by, reason="replaced")
         # Out of the unique e-mail's way; delete_account then removes the LMA
         # account's queued mail by its id, never the new account's.
         lma.email = f"{lma.code}@replaced.invalid"
@@ -149,17 +150,4 @@ def choose_password(token: str, raw_password: str) -> Borrower | None:
     Returns None when the link is no longer valid (used, expired or replaced by
     a fresher one). The new hash ends the link: it works once.
     """
-    with transaction.atomic():
-        borrower = borrower_for_token(token)
-        if borrower is None:
-            return None
-        # Two submits of one link at once: the row lock orders them, and the
-        # second sees the new hash and is refused.
-        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
-        borrower = borrower_for_token(token)
-        if borrower is None:
-            return None
-        borrower.set_password(raw_password)
-        borrower.save(update_fields=["password", "updated_at"])
-        record(Action.PASSWORD_SET, borrower=borrower, via="credentials_link")
-    return borrower
+    return set_password_with_token(token, raw_password, via="credentials_link")

@@ -1,35 +1,10 @@
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import head_admin_required, registrar_required
 from accounts.models import Role, StaffUser
-from applications.models import pending_account_applications
-from borrowers.models import Borrower
-from transfers.models import TransferRequest
 
 from .models import Library
-
-EXPIRY_NOTICE_DAYS = 14
-
-
-@registrar_required
-def start(request):
-    """Registrars and head administrators: the start page of their library."""
-    borrowers = Borrower.objects.visible_to(request.user)
-    today = timezone.localdate()
-    return render(
-        request,
-        "libraries/start.html",
-        {
-            "library": request.user.library,
-            "borrower_count": borrowers.count(),
-            "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
-            "expiry_notice_days": EXPIRY_NOTICE_DAYS,
-            "pending_transfer_count": TransferRequest.objects.incoming_for(request.user).count(),
-            "pending_applications": pending_account_applications(request.user),
-        },
-    )
 
 
 @registrar_required

@@ -1,12 +1,14 @@
-"""What MTM sees of the retention rule and last use in the borrower admin
-(borrowers/admin.py adds these filters and columns to its list)."""
+"""What MTM sees of the retention rule, last use and the register extract in the
+borrower admin (project/admin.py adds these to borrowers' admin)."""
 
 from django.contrib import admin
 from django.db.models import F, Q
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.retention import add_months
+from privacy.views import admin_extract_view, register_extract_action
 
 #: The American NLS suspends readers after 12 months without use; here MTM decides.
 UNUSED_MONTHS = 12
@@ -53,3 +55,26 @@ class UnusedFilter(admin.SimpleListFilter):
         return queryset.filter(
             Q(last_login__lte=since) | Q(last_login__isnull=True, created_at__date__lte=since)
         )
+
+
+class PrivacyAdminMixin:
+    """The retention rule's column and filters, and Registerutdrag (one borrower,
+    or the selected ones as an action)."""
+
+    actions = [register_extract_action]
+    privacy_filters = [DeletionFilter, UnusedFilter]
+
+    @admin.display(description=_("to be deleted on"))
+    def deletion_day(self, borrower):
+        return deletion_day(borrower)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        extract = path(
+            "<path:object_id>/registerutdrag/",
+            self.admin_site.admin_view(
+                lambda request, object_id: admin_extract_view(self, request, object_id)
+            ),
+            name="{}_{}_extract".format(*info),
+        )
+        return [extract, *super().get_urls()]

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import borrower_throttle as throttle
+from accounts.models import LoginFailure
 from audit.log import keyed_hash, record
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower
 from notifications.models import MailKind, OutgoingMail
-from selfservice import throttle
-from selfservice.models import LoginFailure
 from transfers.models import TransferRequest
 
 #: Mail to staff is about the staff account, not about a borrower.

@@ -1,14 +1,19 @@
 """The register extract's two doors: MTM's admin (*Registerutdrag*, registered by
-borrowers/admin.py) and Mina sidor (*Hämta mina uppgifter*, selfservice/views.py)."""
+borrowers/admin.py) and Mina sidor (*Hämta mina uppgifter*, selfservice:extract, added to
+Mina sidor's URLs by project/urls.py since privacy sits above selfservice)."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from selfservice import session
 
 from .extract import audited_extract, for_page
 
@@ -24,6 +29,20 @@ def extract_file(extract: dict) -> JsonResponse:
     name = f"registerutdrag-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@session.borrower_required
+@require_http_methods(["GET"])
+def borrower_extract(request):
+    """The logged-in borrower: Hämta mina uppgifter, the register extract (GDPR art. 15),
+    as on Mina uppgifter: staff by library, the number masked. Audited."""
+    as_file = wants_file(request)
+    data = audited_extract(request.borrower, via="mina_sidor", as_file=as_file, for_borrower=True)
+    if as_file:
+        return extract_file(data)
+    return render(
+        request, "selfservice/extract.html", {"page": for_page(data), "borrower": request.borrower}
+    )
 
 
 def admin_extract_view(model_admin, request, object_id):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "applications",
     "privacy",
     "stats",
+    "project",  # the roof: URLs, start page, health, seed_demo (README, Project layout)
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "registry.urls"
+ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "registry.wsgi.application"
 
 TEMPLATES = [

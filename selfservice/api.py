@@ -39,13 +39,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
 from borrowers.models import Borrower
 
-from . import services, throttle
+from . import services
 from .models import ServiceToken
-from .services import Outcome
+from .services import FAILED, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,8 @@ def authenticate(request):
         return JsonResponse({"error": "bad_request"}, status=400)
     email, password = credentials
 
-    if throttle.api_is_locked(email=email, token_id=token.pk):
+    source = throttle.api_source(token.pk)
+    if throttle.is_locked(throttle.Channel.API, email=email, source=source):
         _audit(token, "rate_limited", email=email)
         logger.warning("Login check rate limited (service %s)", token.name)
         response = JsonResponse({"error": "rate_limited"}, status=429)
@@ -196,10 +198,9 @@ def authenticate(request):
 
     check = services.check_login(email, password)
     with transaction.atomic():
-        if check.outcome in (Outcome.INVALID, Outcome.NO_PASSWORD):
-            throttle.record_api_failure(email=email, token_id=token.pk)
-        else:
-            throttle.clear(email, channel=throttle.Channel.API)
+        throttle.note_check(
+            throttle.Channel.API, email=email, source=source, failed=check.outcome in FAILED
+        )
         _audit(token, check.outcome.value, email=email, borrower=check.borrower)
         if check.outcome is Outcome.OK:
             # The day only (docs/privacy.md): enough to tell an account unused for a year.

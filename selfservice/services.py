@@ -14,14 +14,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
-from borrowers.credentials import borrower_for_token
+from borrowers.credentials import set_password_with_token
 from borrowers.models import Borrower
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-
-from . import throttle
 
 
 class Outcome(enum.StrEnum):
@@ -47,6 +46,10 @@ def _spend_the_same_time(password: str) -> None:
     """Verify against a dummy hash, so that an unknown e-mail takes as long as a
     wrong password (one Argon2 verification) and timing tells them no apart."""
     check_password(password, _dummy_hash(tuple(settings.PASSWORD_HASHERS)))
+
+
+#: The outcomes that count as a failed login for the throttle.
+FAILED = (Outcome.INVALID, Outcome.NO_PASSWORD)
 
 
 def check_login(email: str, password: str) -> LoginCheck:
@@ -106,9 +109,8 @@ def request_password_reset(email: str) -> None:
     if borrower is None:
         return
     with transaction.atomic():
-        if throttle.is_locked(throttle.Channel.RESET, email=email):
+        if not throttle.allow_reset_mail(email):
             return
-        throttle.record_failure(throttle.Channel.RESET, email=email)
         # Only the id is stored: the single-use link is minted at delivery (mails.py).
         queue_mail(
             MailKind.BORROWER_PASSWORD_RESET,
@@ -126,18 +128,8 @@ def reset_password(token: str, raw_password: str) -> Borrower | None:
     borrower, and lifts a login lockout of the address.
     """
     with transaction.atomic():
-        borrower = borrower_for_token(token, purpose="reset")
-        if borrower is None:
-            return None
-        # Two submits of one link at once: the row lock orders them, and the second
-        # sees the new hash and is refused.
-        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
-        borrower = borrower_for_token(token, purpose="reset")
-        if borrower is None:
-            return None
-        borrower.set_password(raw_password)
-        borrower.save(update_fields=["password", "updated_at"])
-        record(Action.PASSWORD_SET, borrower=borrower, via="reset_link")
-        queue_password_changed_mail(borrower)
-        throttle.clear(borrower.email)
+        borrower = set_password_with_token(token, raw_password, purpose="reset", via="reset_link")
+        if borrower is not None:
+            queue_password_changed_mail(borrower)
+            throttle.clear(borrower.email)
     return borrower

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from borrowers.contact import contact_for
 from borrowers.models import Borrower
-from borrowers.reminders import contact_for
 
 
 def contact_line(borrower: Borrower) -> str:

@@ -8,7 +8,6 @@ session.borrower_required instead; every response is never_cache.
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import borrower_throttle as throttle
 from borrowers.credentials import RESET_MAX_AGE, borrower_for_token
+from libraries.forms import search_libraries
 from libraries.models import Library
-from privacy.extract import audited_extract, for_page
-from privacy.views import extract_file, wants_file
-from transfers.forms import LibrarySearchForm
 from transfers.models import TransferRefused, TransferRequest
 
-from . import services, session, throttle
+from . import services, session
 from .forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -33,10 +31,9 @@ from .forms import (
     PasswordChangeForm,
     wrong_login_message,
 )
-from .services import Outcome
+from .services import FAILED, Outcome
 from .texts import contact_line, expired_message
 
-SEARCH_PAGE_SIZE = 20
 RESET_TOKEN = "borrower_reset_token"  # noqa: S105 (a session key)
 
 
@@ -73,20 +70,18 @@ def login(request):
         if throttle.is_locked(channel, email=email, source=address):
             return _locked_out(request)
         check = services.check_login(email, form.cleaned_data["password"])
-        if check.outcome in (Outcome.INVALID, Outcome.NO_PASSWORD):
-            throttle.record_failure(channel, email=email, source=address)
-            if throttle.is_locked(channel, email=email, source=address):
-                return _locked_out(request)
+        failed = check.outcome in FAILED
+        throttle.note_check(channel, email=email, source=address, failed=failed)
+        if failed and throttle.is_locked(channel, email=email, source=address):
+            return _locked_out(request)
+        if failed:
             form.refuse(wrong_login_message())
+        elif check.outcome is Outcome.EXPIRED:
+            form.refuse(expired_message(check.borrower))
         else:
-            # The password was right: this address's failures for the account are forgotten.
-            throttle.clear(email, channel=channel, source=address)
-            if check.outcome is Outcome.EXPIRED:
-                form.refuse(expired_message(check.borrower))
-            else:
-                session.log_in(request, check.borrower)
-                services.note_login(check.borrower, channel="mina_sidor")
-                return redirect(_next_page(request))
+            session.log_in(request, check.borrower)
+            services.note_login(check.borrower, channel="mina_sidor")
+            return redirect(_next_page(request))
     return _render(request, "selfservice/login.html", {"form": form})
 
 
@@ -140,18 +135,6 @@ def details(request):
             "contact": contact_line(borrower),
         },
     )
-
-
-@session.borrower_required
-@require_http_methods(["GET"])
-def extract(request):
-    """The logged-in borrower: Hämta mina uppgifter, the register extract (GDPR art. 15),
-    as on Mina uppgifter: staff by library, the number masked. Audited."""
-    as_file = wants_file(request)
-    data = audited_extract(request.borrower, via="mina_sidor", as_file=as_file, for_borrower=True)
-    if as_file:
-        return extract_file(data)
-    return _render(request, "selfservice/extract.html", {"page": for_page(data)})
 
 
 @session.borrower_required
@@ -253,17 +236,7 @@ def transfer(request):
     if context["can_move"]:
         context["pending"] = pending = _pending(borrower)
         if pending is None:
-            form = LibrarySearchForm(request.GET if "q" in request.GET else None)
-            page = None
-            if form.is_valid():
-                libraries = (
-                    Library.objects.active()
-                    .search(form.cleaned_data["q"])
-                    .exclude(pk=borrower.library_id)
-                    .select_related("municipality__county", "parent")
-                    .order_by("name", "pk")
-                )
-                page = Paginator(libraries, SEARCH_PAGE_SIZE).get_page(request.GET.get("sida"))
+            form, page = search_libraries(request, excluding=borrower.library_id)
             context.update(form=form, page=page)
     return _render(request, "selfservice/transfer.html", context)
 

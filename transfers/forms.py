@@ -6,30 +6,6 @@ from libraries.models import Library
 from registry.forms import Form
 
 
-class LibrarySearchForm(Form):
-    """Bibliotekssökning: a whole or partial library name (not personal data, so GET)."""
-
-    q = forms.CharField(
-        label=_("Library name"),
-        help_text=_("The whole name or a part of it, for example Sundbyberg."),
-        max_length=200,
-        error_messages={
-            "required": _("Enter the whole or a part of the library's name."),
-            "max_length": _("The name can be at most 200 characters long."),
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
-
-    def clean_q(self):
-        text = " ".join(self.cleaned_data["q"].split())
-        if not text:
-            raise forms.ValidationError(self.fields["q"].error_messages["required"], "required")
-        return text
-
-
 class PullForm(Form):
     """The pull confirmation: where to, the borrower's e-mail, and their consent."""
 

@@ -472,3 +472,12 @@ def _already_pending():
 
 def _consent_missing():
     return _("Tick the box to confirm that the borrower has agreed to the move.")
+
+
+def withdraw_pending(sender, *, borrower, by, reason, **kwargs) -> None:
+    """A borrower who can no longer move (a protected identity has no library to move
+    from; a replaced LMA account goes): their pending transfer request (at most one) is
+    withdrawn (borrowers.signals)."""
+    for pending in TransferRequest.objects.filter(borrower=borrower, status="pending"):
+        pending.borrower = borrower
+        pending.cancel(by=by, reason=reason)

@@ -38,11 +38,12 @@ from borrowers.search import (
     remember_search,
     search_borrowers,
 )
-from libraries.views import EXPIRY_NOTICE_DAYS
 
 from .common import borrowers_for, get_borrower
 
 PAGE_SIZE = 50
+#: The start page's "expire soon" count and the list behind it (Gar ut).
+EXPIRY_NOTICE_DAYS = 14
 #: How many recent searches a session remembers for paging through their results.
 REMEMBERED_SEARCHES = 5
 SEARCH_SESSION_KEY = "borrower_searches"

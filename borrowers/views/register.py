@@ -13,12 +13,11 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import registrar_required
-from applications import students
 from borrowers import services
 from borrowers.credentials import borrower_for_token
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
 from borrowers.models import AgreementText, Borrower, IdKind
-from transfers.pull import allow_pull
+from borrowers.pull import allow_pull
 
 from .common import get_borrower
 
@@ -241,8 +240,6 @@ urlpatterns = [
     path("skapa/overlamnad-till-mtm/", protected_created, name="protected_created"),
     path("avtalstext/", agreement, name="agreement"),
     path("<uuid:code>/har-fatt-personnummer/", replace_lma, name="replace_lma"),
-    path("skapa/student/", students.apply, name="create_student"),
-    path("studentansokningar/", students.applications, name="student_applications"),
     path("<uuid:code>/skicka-inloggningsuppgifter/", send_credentials, name="send_credentials"),
     path("losenord/klart/", password_chosen, name="password_chosen"),
     path("losenord/", password_link, name="password_link"),

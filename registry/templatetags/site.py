@@ -7,6 +7,8 @@ from pathlib import Path
 from django import template
 from django.conf import settings
 
+from registry.contact import MTM_CONTACT
+
 register = template.Library()
 
 
@@ -20,3 +22,9 @@ def _version() -> str:
 @register.simple_tag
 def app_version() -> str:
     return _version()
+
+
+@register.simple_tag
+def mtm_contact() -> str:
+    """MTM's phone and e-mail, as the pages give them: "08-580 02 710, info@mtm.se"."""
+    return f"{MTM_CONTACT['phone']}, {MTM_CONTACT['email']}"

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from audit.log import keyed_hash
 from audit.models import Action, AuditEvent
-from borrowers.admin import LargeTablePaginator
 from borrowers.models import Borrower, Service
 from notifications.models import MailKind, OutgoingMail
+from registry.admin_tools import LargeTablePaginator
 from tests.factories import PERSONNUMMER, BorrowerFactory, LibraryFactory
 
 CHANGELIST = reverse("admin:borrowers_borrower_changelist")

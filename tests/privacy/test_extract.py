@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import borrower_throttle as throttle
+from accounts.models import LoginFailure
 from audit.log import record
 from audit.models import Action, AuditEvent
 from borrowers.models import ExpiryReminder, Service
 from notifications.models import MailKind, MailStatus, OutgoingMail
 from privacy.extract import TABLES
-from selfservice import throttle
-from selfservice.models import LoginFailure
 from tests.factories import BorrowerFactory
 from tests.selfservice.conftest import PASSWORD, login, with_password
 from transfers.models import TransferRequest

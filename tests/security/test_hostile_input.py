@@ -123,7 +123,7 @@ def _create_valid(numbers):
 
 
 def _allow_pull(client, w):
-    from transfers.pull import SESSION_KEY
+    from borrowers.pull import SESSION_KEY
 
     session = client.session
     session[SESSION_KEY] = {str(w.borrower_b.code): reverse("borrowers:create_adult")}

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from borrowers import pull as pull_session
 from borrowers import services
 from borrowers.identity import parse_personal_number
 from borrowers.models import Borrower
 from tests.factories import ADULT_PERSONNUMMER, BorrowerFactory, LibraryFactory, StaffFactory
-from transfers import pull as pull_session
 from transfers.models import Status, TransferRequest
 
 pytestmark = [

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from borrowers import reminders
+from borrowers.contact import contact_for
 from borrowers.models import ExpiryReminder
 from notifications.models import OutgoingMail
+from registry.contact import MTM_CONTACT
 from tests.factories import BorrowerFactory, LibraryFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +125,7 @@ def branch(main, **details):
 )
 def test_a_branch_detail_comes_from_the_branch_when_it_has_one(main_library, details, expected):
     borrower = BorrowerFactory(library=branch(main_library, **details))
-    contact = reminders.contact_for(borrower)
+    contact = contact_for(borrower)
     assert contact["name"] == "Filialen"
     for key, value in expected.items():
         assert contact[key] == value
@@ -132,12 +134,12 @@ def test_a_branch_detail_comes_from_the_branch_when_it_has_one(main_library, det
 def test_the_main_librarys_talking_book_address_is_the_last_resort(main_library):
     main_library.email = ""
     main_library.save()
-    contact = reminders.contact_for(BorrowerFactory(library=branch(main_library)))
+    contact = contact_for(BorrowerFactory(library=branch(main_library)))
     assert contact["email"] == "talbok@huvud.example"
 
 
 def test_a_protected_identity_is_sent_to_mtm(db):
-    assert reminders.contact_for(BorrowerFactory(protected=True)) == reminders.MTM_CONTACT
+    assert contact_for(BorrowerFactory(protected=True)) == MTM_CONTACT
 
 
 def test_the_very_first_borrower_is_reminded_too(ends_in, mailoutbox):

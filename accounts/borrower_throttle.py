@@ -67,9 +67,17 @@ def _recent(channel: str):
     return LoginFailure.objects.filter(channel=channel, at__gt=_window_start())
 
 
+def api_source(token_id: int) -> str:
+    """The login check's source: the service token, not the (shared) address."""
+    return f"token:{token_id}"
+
+
 def is_locked(channel: str, *, email: str, source: str = "") -> bool:
     """Mina sidor (and reset requests): failures for this e-mail from this source,
-    for this e-mail from anywhere, or for anyone from this source."""
+    for this e-mail from anywhere, or for anyone from this source. The login check:
+    too many failures for this e-mail, or through this token (`api_source`)."""
+    if channel == Channel.API:
+        return _api_is_locked(email=email, source=source)
     recent = _recent(channel)
     account, source = account_key(email), source_key(source)
     return (
@@ -82,12 +90,11 @@ def is_locked(channel: str, *, email: str, source: str = "") -> bool:
     )
 
 
-def api_is_locked(*, email: str, token_id: int) -> bool:
-    """The login check: too many failures for this e-mail, or through this token."""
+def _api_is_locked(*, email: str, source: str) -> bool:
     recent = _recent(Channel.API)
     if recent.filter(account=account_key(email)).count() >= _limit():
         return True
-    return recent.filter(source=source_key(f"token:{token_id}")).count() >= token_limit()
+    return recent.filter(source=source_key(source)).count() >= token_limit()
 
 
 def record_failure(channel: str, *, email: str, source: str = "") -> None:
@@ -99,8 +106,24 @@ def record_failure(channel: str, *, email: str, source: str = "") -> None:
     )
 
 
-def record_api_failure(*, email: str, token_id: int) -> None:
-    record_failure(Channel.API, email=email, source=f"token:{token_id}")
+def note_check(channel: str, *, email: str, source: str, failed: bool) -> None:
+    """After a password was checked, the one home of both doors (Mina sidor, the
+    login check): a failure counts; the right password forgets the failures it
+    answers for: this address's on Mina sidor, the e-mail's through any token on
+    the login check (whose limit is per e-mail)."""
+    if failed:
+        record_failure(channel, email=email, source=source)
+    else:
+        clear(email, channel=channel, source=None if channel == Channel.API else source)
+
+
+def allow_reset_mail(email: str) -> bool:
+    """Glömt lösenord, of borrowers and of staff: whether another reset mail may go
+    to this e-mail within the window (at most AXES_FAILURE_LIMIT); counts this one."""
+    if is_locked(Channel.RESET, email=email):
+        return False
+    record_failure(Channel.RESET, email=email)
+    return True
 
 
 def clear(email: str, *, channel: str | None = None, source: str | None = None) -> None:

@@ -1,12 +1,38 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import health
+from accounts.decorators import registrar_required
+from applications.models import pending_account_applications
+from borrowers.models import Borrower
+from borrowers.views.manage import EXPIRY_NOTICE_DAYS
+from project import health
 from registry.middleware import refresh_idle_timeout
 from selfservice import session as borrower_session
+from transfers.models import TransferRequest
+
+
+@registrar_required
+def start(request):
+    """Registrars and head administrators: the start page of their library. It lives
+    in the roof because it counts borrowers, transfers and applications."""
+    borrowers = Borrower.objects.visible_to(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "libraries/start.html",
+        {
+            "library": request.user.library,
+            "borrower_count": borrowers.count(),
+            "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
+            "expiry_notice_days": EXPIRY_NOTICE_DAYS,
+            "pending_transfer_count": TransferRequest.objects.incoming_for(request.user).count(),
+            "pending_applications": pending_account_applications(request.user),
+        },
+    )
 
 
 @login_not_required

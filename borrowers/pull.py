@@ -6,6 +6,8 @@ that borrower's identifier into a create form. The create form calls
 `allow_pull(request, borrower)` when it shows its "already exists at another
 library" notice; the pull view answers 404 for any code not put in the session
 that way. A guessed or copied /flytt/hamta/<code>/ link therefore shows nothing.
+
+It lives in borrowers, below transfers, because the create forms call it.
 """
 
 from django.http import HttpRequest

@@ -1,0 +1,9 @@
+"""What borrowers tell the apps above them (README, *Project layout*: they may not
+import those apps). Receivers run synchronously, inside the sender's transaction."""
+
+from django.dispatch import Signal
+
+#: `borrower` can no longer move between libraries (Borrower.protect: a protected
+#: identity; services.replace_lma_account: the account is being replaced): its pending
+#: transfer request is withdrawn. kwargs: borrower, by, reason.
+withdraw_pending_transfers = Signal()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProjectConfig(AppConfig):
+    """The roof (README, *Project layout*): URLs, the start page, health, demo data.
+    It may import every app; nothing imports it."""
+
+    name = "project"
