@@ -30,7 +30,10 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower
 from borrowers.reminders import REMINDER_DAYS, send_expiry_reminders
@@ -125,11 +128,6 @@ def _sign_in(client: Client, user) -> None:
     """The whole sign-in: the password (force_login) and, where production asks for
     it (STAFF_MFA_REQUIRED, MTM staff always), a verified second factor in the session,
     as after typing the app's code. The bench's accounts are generated, never real."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts import mfa
-
     client.force_login(user)
     if not mfa.required_for(user):
         return
