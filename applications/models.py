@@ -116,10 +116,12 @@ class Decision(models.Model):
 # -- Account applications ---------------------------------------------------------------
 
 
-class AccountApplicationQuerySet(models.QuerySet):
+class DecisionQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Status.PENDING)
 
+
+class AccountApplicationQuerySet(DecisionQuerySet):
     def visible_to(self, staff):
         # SECURITY: a head administrator sees the applications naming their main
         # library or one of its branches; everyone else in the registrar UI sees none.
@@ -257,10 +259,7 @@ class AccountApplication(Decision):
 # -- Branch applications ----------------------------------------------------------------
 
 
-class BranchApplicationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=Status.PENDING)
-
+class BranchApplicationQuerySet(DecisionQuerySet):
     def visible_to(self, staff):
         # SECURITY: a head administrator sees their own main library's applications only.
         if not staff.is_head_admin:
@@ -382,10 +381,7 @@ def pending_account_applications(staff) -> AccountApplicationQuerySet:
 # -- Student applications (the handbook: Student utan svenskt personnummer) -------------
 
 
-class StudentApplicationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=Status.PENDING)
-
+class StudentApplicationQuerySet(DecisionQuerySet):
     def visible_to(self, staff):
         # SECURITY: a registrar sees their own main library's and branches' applications.
         if not getattr(staff, "is_registrar", False):

@@ -23,6 +23,7 @@ def change_password(client, old=TEST_PASSWORD, new=NEW_PASSWORD, repeat=None):
 def test_profile_shows_own_details_and_library(registrar_client, registrar):
     html = registrar_client.get(PROFILE).content.decode()
     assert "<h1>Mina uppgifter</h1>" in html
+    assert "<title>Mina uppgifter – MTM:s användarregister</title>" in html
     assert registrar.email in html and registrar.library.name in html
 
 
