@@ -39,7 +39,6 @@ from .search import (
     remember_search,
     search_borrowers,
 )
-from .services import register_borrower
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
 EXPIRING_DAYS = 14
@@ -388,7 +387,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         """Lägg till: the registrar's registration workflow (agreement, CREATED event,
         login details mail), then `obj` becomes the saved borrower for the admin."""
         data = form.cleaned_data
-        registered = register_borrower(
+        registered = Borrower.objects.register(
             by=request.user,
             identity=data["number"],
             email=data["email"],

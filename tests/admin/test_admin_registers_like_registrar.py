@@ -1,4 +1,4 @@
-"""MTM's Lägg till registers through the registrar's workflow (services.register_borrower):
+"""MTM's Lägg till registers through the registrar's workflow (Borrower.objects.register):
 the same audit events, the same credentials mail, the same agreement record."""
 
 from django.urls import reverse
