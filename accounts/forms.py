@@ -112,6 +112,7 @@ class PasswordChangeForm(SetPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-password": ""}),
         error_messages={"required": _("Enter your current password.")},
     )
+
     def layout(self) -> Layout:
         return Layout("old_password", *super().layout().fields)
 

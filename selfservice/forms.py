@@ -74,6 +74,7 @@ class PasswordChangeForm(ChoosePasswordForm):
         error_messages={"required": _("Enter your current password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-password": ""}),
     )
+
     def __init__(self, *args, borrower, **kwargs):
         self.borrower = borrower
         super().__init__(*args, **kwargs)

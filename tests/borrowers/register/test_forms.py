@@ -48,11 +48,7 @@ def rendered_labels(form) -> list[str]:
     html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
     texts = re.findall(r"<(?:label|legend)[^>]*>(.*?)</(?:label|legend)>", html, flags=re.S)
     # A checkbox of a group (the user groups) is labelled inside its legend's fieldset.
-    return [
-        text.strip().removesuffix(" (frivilligt)")
-        for text in texts
-        if "<input" not in text
-    ]
+    return [text.strip().removesuffix(" (frivilligt)") for text in texts if "<input" not in text]
 
 
 def test_forms_have_the_labels_of_the_spec_in_order(registrar, published):
