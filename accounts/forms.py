@@ -1,3 +1,4 @@
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
@@ -33,6 +34,9 @@ class LoginForm(AccessibleFormMixin, auth_forms.AuthenticationForm):
         "inactive": _("The e-mail address or the password is wrong."),
     }
 
+    def layout(self) -> Layout:
+        return Layout("username", "password")
+
 
 class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
     email = forms.EmailField(
@@ -44,6 +48,9 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def layout(self) -> Layout:
+        return Layout("email")
 
     def get_users(self, email):
         # Unlike Django's, also accounts that never chose a password: a new
@@ -80,6 +87,9 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
     )
     error_messages = {"password_mismatch": _("The two passwords are not the same.")}
 
+    def layout(self) -> Layout:
+        return Layout("new_password1", "new_password2")
+
     def __init__(self, user, *args, **kwargs):
         # The first password (from the welcome mail) changes nothing: no mail then.
         self.had_password = user is not None and user.has_usable_password()
@@ -102,7 +112,9 @@ class PasswordChangeForm(SetPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-password": ""}),
         error_messages={"required": _("Enter your current password.")},
     )
-    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def layout(self) -> Layout:
+        return Layout("old_password", *super().layout().fields)
 
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]
@@ -135,6 +147,9 @@ class EmailChangeForm(AccessibleFormMixin, forms.Form):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def layout(self) -> Layout:
+        return Layout("email", "password")
 
     def clean_email(self):
         email = StaffUser.objects.normalize_email(self.cleaned_data["email"]).strip()

@@ -1,6 +1,7 @@
 """Tvåstegsverifiering: the code page after the password, enrolment (also from
 Mina uppgifter) and new recovery codes. accounts/mfa.py holds the rules."""
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render, resolve_url
@@ -27,6 +28,9 @@ class CodeForm(Form):
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
         ),
     )
+
+    def layout(self) -> Layout:
+        return Layout("code")
 
     def refuse(self):
         self.add_error("code", _("The code is wrong or has been used. Try a new code."))

@@ -1,3 +1,4 @@
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +110,23 @@ class AccountApplicationForm(Form):
         """A filled honeypot: a bot. Its application is discarded without a word."""
         return bool(self.data.get(self.add_prefix(HONEYPOT), "").strip())
 
-    def visible_questions(self):
-        """Every visible field but the honeypot, which the template puts in its hiding place."""
-        return [field for field in self.visible_fields() if field.name != HONEYPOT]
+    def layout(self) -> Layout:
+        return Layout(
+            "library",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "works_at_library",
+            "course_taken",
+            # The honeypot's hiding place: out of sight and out of the accessibility tree.
+            Div(
+                Field(HONEYPOT, template="registry/field_plain.html"),
+                css_class="visually-hidden",
+                aria_hidden="true",
+            ),
+        )
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
@@ -210,6 +225,9 @@ class BranchApplicationForm(ModelForm):
                 "max_length": _("The e-mail address can be at most 254 characters long."),
             },
         }
+
+    def layout(self) -> Layout:
+        return Layout(*self.Meta.fields)
 
     def __init__(self, *args, library, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 bibliotek > Skapa) and their library's applications; MTM decides in the admin
 (applications/admin.py, StudentApplication.approve / reject)."""
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import registrar_required
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
@@ -63,9 +65,20 @@ class StudentApplicationForm(Form):
                 error_messages={"invalid_choice": _("Choose one of the libraries in the list.")},
             )
             self.apply_house_rules([self.fields["library"]])
-            self.order_fields(["library"])
         # The create forms' help: read the agreement text together with the student.
         self.fields["agreement"].help_text = RegisterBorrowerForm._agreement_help(self)
+
+    def layout(self) -> Layout:
+        return Layout(
+            "library",
+            *NAMES,
+            *CONTACT,
+            "birth_date",
+            "home_number",
+            "studies_end",
+            *SERVICES,
+            *AGREEMENT,
+        )
 
     def clean_email(self):
         return check_borrower_email(self.cleaned_data["email"], staff=self.registrar)

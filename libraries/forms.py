@@ -1,6 +1,7 @@
 """Bibliotekssökning, the one library search of the registrar's transfer, Mina sidor's
 Byt bibliotek and the public application for an account."""
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,9 @@ class LibrarySearchForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
+
+    def layout(self) -> Layout:
+        return Layout("q")
 
     def clean_q(self):
         text = " ".join(self.cleaned_data["q"].split())

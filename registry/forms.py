@@ -1,7 +1,9 @@
-from functools import cache
+from functools import cache, cached_property
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, LayoutObject
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .validators import NAME_FIELDS, validate_name
@@ -58,17 +60,60 @@ class NameFieldsMixin:
         super().full_clean()
 
 
+def prune(layout_object, present) -> bool:
+    """Drop from a layout (in place) the field names the form does not have this
+    time (a library choice, the guardian's details) and the groups left empty.
+    True when something is left."""
+    kept = []
+    for item in layout_object.fields:
+        if isinstance(item, str):
+            if item in present:
+                kept.append(item)
+        elif not isinstance(item, LayoutObject) or prune(item, present):
+            kept.append(item)  # HTML and buttons stay
+    layout_object.fields = kept
+    return bool(kept)
+
+
 class AccessibleFormMixin(NameFieldsMixin):
     """House rules for every form (accessibility.md §3): no browser validation
-    bubbles, Bootstrap classes on widgets; the field template ties hints and
-    errors to the input. Model choices by id accept plain ids only; names are
-    checked by validate_name."""
+    bubbles, Bootstrap classes on widgets; the template pack (registry/templates/
+    registry/) ties hints and errors to the input. Model choices by id accept plain
+    ids only; names are checked by validate_name.
+
+    The form's structure is its `layout()`, rendered with `{% crispy form %}`; the
+    page keeps its <form novalidate> and buttons (form_tag off). The layout is also
+    the order of the fields wherever the form is iterated (the error summary)."""
 
     use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.apply_house_rules(self.fields.values())
+
+    def layout(self) -> Layout:
+        """The fields top to bottom, in crispy layout objects. A layout may name
+        fields the form has only sometimes: those absent are left out."""
+        return Layout(*self.fields)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = self.layout()
+        prune(helper.layout, self.fields)
+        named = [pointer.name for pointer in helper.layout.get_field_names()]
+        if sorted(named) != sorted(self.fields):
+            # A field outside the layout would silently not be rendered.
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.layout() must name every field once: "
+                f"it names {named}, the form has {list(self.fields)}"
+            )
+        return helper
+
+    def __iter__(self):
+        for pointer in self.helper.layout.get_field_names():
+            yield self[pointer.name]
 
     @staticmethod
     def apply_house_rules(fields) -> None:

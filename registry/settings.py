@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "crispy_forms",
     "bootstrap",
     "axes",
     "csp",
@@ -111,8 +112,14 @@ TEMPLATES = [
         },
     },
 ]
-# Our own field template (templates/django/forms/field.html) renders every form
-# field with its hint and error tied to the input (accessibility.md §3.2).
+# Forms render through django-crispy-forms with the project's own template pack,
+# registry/templates/registry/ (README, How to write a form here): errors above
+# the input, hint and error tied to it, fieldsets with legends, no asterisks.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("registry",)
+CRISPY_TEMPLATE_PACK = "registry"
+# A field named in a layout that the form lacks is an error, not a silent gap.
+CRISPY_FAIL_SILENTLY = False
+# Widgets find our override of templates/django/forms/widgets/multiple_input.html.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {

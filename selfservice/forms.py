@@ -1,3 +1,4 @@
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ class LoginForm(Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-password": ""}),
     )
 
+    def layout(self) -> Layout:
+        return Layout("email", "password")
+
     def refuse(self, message: str) -> None:
         self.add_error(None, forms.ValidationError(message, code="refused"))
 
@@ -48,6 +52,9 @@ def wrong_login_message() -> str:
 
 class ForgotPasswordForm(Form):
     email = _email_field()
+
+    def layout(self) -> Layout:
+        return Layout("email")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,11 +74,13 @@ class PasswordChangeForm(ChoosePasswordForm):
         error_messages={"required": _("Enter your current password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-password": ""}),
     )
-    field_order = ["current_password", "new_password1", "new_password2"]
 
     def __init__(self, *args, borrower, **kwargs):
         self.borrower = borrower
         super().__init__(*args, **kwargs)
+
+    def layout(self) -> Layout:
+        return Layout("current_password", *self.NEW_PASSWORD)
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]

@@ -1,5 +1,6 @@
 from datetime import date
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,9 @@ class RangeForm(Form):
 
     fran = SwedishDateField(label=_("From"))
     till = SwedishDateField(label=_("To"))
+
+    def layout(self) -> Layout:
+        return Layout("fran", "till")
 
     def clean(self):
         data = super().clean()

@@ -1,3 +1,4 @@
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,9 @@ class PullForm(Form):
             # Nothing to choose: the registrar's main library, shown as text on the page.
             del self.fields["library"]
         self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def layout(self) -> Layout:
+        return Layout("library", "email", "consent")
 
     @property
     def target_library(self):

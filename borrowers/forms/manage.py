@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
@@ -9,6 +10,7 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.identity import Kind
 from borrowers.models import Borrower, IdKind, Service
@@ -44,6 +46,9 @@ class SearchForm(Form):
         },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+
+    def layout(self) -> Layout:
+        return Layout("q")
 
 
 class BorrowerEditForm(Form):
@@ -181,6 +186,9 @@ class BorrowerEditForm(Form):
         for name, field in fields.items():
             self.fields[name] = field
         self.apply_house_rules(fields.values())
+
+    def layout(self) -> Layout:
+        return edit_layout()
 
     def _keeps_guardian(self, borrower: Borrower) -> bool:
         """An adult's guardian data is removed when they turn 18 (coming_of_age.py):

@@ -7,6 +7,7 @@ identifier field and the validity rules, and `minor` adds the guardian fields.
 
 from datetime import date
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import password_validation
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.layout import create_layout
 from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
@@ -42,6 +44,10 @@ class LibraryChoiceField(forms.ModelChoiceField):
 
 class RegisterBorrowerForm(Form):
     """What the four create forms share. Subclasses set `minor` and the identifier family."""
+
+    #: The order the fields are checked in (the page's order is the layout's):
+    #: clean_email needs to know whose the identifier is.
+    field_order = ["identifier"]
 
     minor = False
     lma = False
@@ -161,7 +167,9 @@ class RegisterBorrowerForm(Form):
             # A protected account stores no names: they may be left empty.
             self.fields["first_name"].required = False
             self.fields["last_name"].required = False
-        self.order_fields(self.field_order)
+
+    def layout(self) -> Layout:
+        return create_layout(lma=self.lma)
 
     # --- building -----------------------------------------------------------
 
@@ -353,20 +361,6 @@ class PersonalNumberRegisterForm(RegisterBorrowerForm):
         ),
     )
 
-    field_order = [
-        "library",
-        "identifier",
-        "first_name",
-        "last_name",
-        "email",
-        "valid_until",
-        "guardian_birth_date",
-        "services",
-        "protected_identity",
-        "send_credentials",
-        "agreement",
-    ]
-
     def check_age(self, identity: Identity) -> None:
         adult = identity.is_adult_on(self.today)
         if adult and self.minor:
@@ -411,20 +405,6 @@ class LmaRegisterForm(RegisterBorrowerForm):
         error_messages={"required": LMA_VALIDITY_REQUIRED},
     )
 
-    field_order = [
-        "library",
-        "identifier",
-        "valid_until",
-        "first_name",
-        "last_name",
-        "email",
-        "guardian_birth_date",
-        "guardian_name",
-        "services",
-        "send_credentials",
-        "agreement",
-    ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.minor:
@@ -438,7 +418,6 @@ class LmaRegisterForm(RegisterBorrowerForm):
                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
             self.apply_house_rules([self.fields["guardian_name"]])
-            self.order_fields(self.field_order)
 
 
 class AdultBorrowerForm(PersonalNumberRegisterForm):
@@ -490,6 +469,12 @@ class ChoosePasswordForm(Form):
         error_messages={"required": _("Enter the password again.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
     )
+
+    #: The new password twice; a form that asks for the current one puts it first.
+    NEW_PASSWORD = ("new_password1", "new_password2")
+
+    def layout(self) -> Layout:
+        return Layout(*self.NEW_PASSWORD)
 
     VALIDATORS = [
         password_validation.MinimumLengthValidator(BORROWER_PASSWORD_MIN_LENGTH),

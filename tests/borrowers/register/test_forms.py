@@ -1,6 +1,9 @@
 """The rules of the four create forms (SPEC §2 Borrowers), checked on the forms themselves."""
 
+import re
+
 import pytest
+from django.template import Context, Template
 
 from borrowers.forms.register import (
     AdultBorrowerForm,
@@ -40,17 +43,31 @@ def test_each_form_accepts_valid_data(kind, registrar):
     assert form.is_valid(), form.errors
 
 
+def rendered_labels(form) -> list[str]:
+    """The labels and legends as the page shows them, top to bottom."""
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+    texts = re.findall(r"<(?:label|legend)[^>]*>(.*?)</(?:label|legend)>", html, flags=re.S)
+    # A checkbox of a group (the user groups) is labelled inside its legend's fieldset.
+    return [text.strip().removesuffix(" (frivilligt)") for text in texts if "<input" not in text]
+
+
 def test_forms_have_the_labels_of_the_spec_in_order(registrar, published):
-    labels = {
-        kind: [str(field.label) for field in FORMS[kind](registrar=registrar)] for kind in FORMS
-    }
+    """The handbook's step 3 first: read the agreement with the borrower, tick it;
+    then the form. The guardian's details are one group under its own legend."""
+    labels = {kind: rendered_labels(FORMS[kind](registrar=registrar)) for kind in FORMS}
     agreement = (
         "Jag förbinder mig att följa MTM:s låneregler, och att hålla mig informerad om "
         "eventuella ändringar i lånereglerna."
     )
     tail = ["Publicerade användargrupper"]
-    ending = ["Skicka inloggningsuppgifter med e-post", agreement]
+    ending = ["Skicka inloggningsuppgifter med e-post"]
+    for kind in FORMS:
+        # The summary of errors lists them in the same order as the page.
+        assert [str(field.label) for field in FORMS[kind](registrar=registrar)] == [
+            label for label in labels[kind] if label != "Vårdnadshavare"
+        ], kind
     assert labels["adult"] == [
+        agreement,
         "Person-/Samordningsnummer",
         "Förnamn",
         "Efternamn",
@@ -61,17 +78,20 @@ def test_forms_have_the_labels_of_the_spec_in_order(registrar, published):
         *ending,
     ]
     assert labels["minor"] == [
+        agreement,
         "Person-/Samordningsnummer",
         "Förnamn",
         "Efternamn",
         "E-post",
         "Giltighetstid t.o.m.",
+        "Vårdnadshavare",
         "Vårdnadshavarens födelsedatum",
         *tail,
         "Skyddad identitet",
         *ending,
     ]
     assert labels["lma_adult"] == [
+        agreement,
         "LMA-nummer",
         "LMA-kortets giltighetstid",
         "Förnamn",
@@ -81,11 +101,13 @@ def test_forms_have_the_labels_of_the_spec_in_order(registrar, published):
         *ending,
     ]
     assert labels["lma_minor"] == [
+        agreement,
         "LMA-nummer",
         "LMA-kortets giltighetstid",
         "Förnamn",
         "Efternamn",
         "E-post",
+        "Vårdnadshavare",
         "Vårdnadshavarens födelsedatum",
         "Vårdnadshavarens namn",
         *tail,
