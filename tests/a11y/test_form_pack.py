@@ -81,8 +81,9 @@ def house_forms():
     return {
         form_class
         for form_class in subclasses(AccessibleFormMixin)
-        # The floor's base classes, the admin's own forms and the tests' are not pages.
-        if not form_class.__module__.startswith(("registry.", "tests."))
+        # The floor's base classes, the admin's own forms (also those the admin's
+        # modelform_factory makes in django.forms.models) and the tests' are not pages.
+        if not form_class.__module__.startswith(("registry.", "tests.", "django."))
         and not form_class.__module__.endswith("admin")
     }
 
