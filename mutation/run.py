@@ -284,7 +284,8 @@ def mutate_module(
     stem = SESSIONS / name.replace("/", "_")
     session, digest = stem.with_suffix(".sqlite"), stem.with_suffix(".sha256")
     source_hash = hashlib.sha256(source.encode()).hexdigest()
-    again = again and session.exists() and digest.exists() and digest.read_text() == source_hash
+    if not (session.exists() and digest.exists() and digest.read_text() == source_hash):
+        again = None
     if not again:
         session.unlink(missing_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
