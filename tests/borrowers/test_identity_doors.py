@@ -163,11 +163,12 @@ def test_eight_digits_of_todays_date_are_a_birth_date(door, time_machine):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("digits", ["19901332", "19900230", "17900101"])
-def test_eight_digits_that_are_no_birth_date_are_taken_for_an_lma_number(digits):
-    # Month 13, 30 February or the 1700s is no date of birth: eight such digits are
-    # an LMA number typed into the wrong field (MTM's one field reads it as one),
-    # not a personnummer missing its end.
+@pytest.mark.parametrize("digits", ["19901332", "19900230", "17900101", "20260316"])
+def test_eight_digits_that_are_no_birth_date_are_taken_for_an_lma_number(digits, time_machine):
+    # Month 13, 30 February, the 1700s or tomorrow is no date of birth: eight such
+    # digits are an LMA number typed into the wrong field (MTM's one field reads it
+    # as one), not a personnummer missing its end.
+    time_machine.move_to("2026-03-15 12:00")
     assert refusal(registrar_field, digits) == ("looks_like_lma", LOOKS_LIKE_LMA)
     assert admin_field(digits).display() == f"{digits[:2]}-{digits[2:]}"
 
@@ -194,6 +195,14 @@ def test_unknown_day_on_the_first_of_the_birth_month_may_be_born_today(door, tim
 def test_unknown_day_the_day_before_the_birth_month_is_the_future(door, time_machine):
     time_machine.move_to("2018-11-30 12:00")
     assert refusal(door, "20181260-2397") == ("future", FUTURE)
+
+
+@pytest.mark.django_db
+def test_mtm_admin_reads_an_mtm_temporary_number_in_its_one_field():
+    # MTM corrects a student's account by the number the approval gave it.
+    identity = admin_field("19981231-a123")
+    assert (identity.kind, identity.value) == ("tillfalligt", "19981231A123")
+    assert identity.birth_date == date(1998, 12, 31)
 
 
 # --- LMA numbers --------------------------------------------------------------------------
