@@ -448,7 +448,7 @@ class StudentApplication(Decision):
         temporary number, valid until `valid_until` (at most the expected end of
         studies; that day by default), with the user groups applied for; the
         student gets the login details mail and the registrar who applied a mail."""
-        from borrowers.services import AlreadyRegistered, register_borrower
+        from borrowers.models import AlreadyRegistered, Borrower
         from borrowers.temporary import new_temporary_identity
 
         today = timezone.localdate()
@@ -463,7 +463,7 @@ class StudentApplication(Decision):
         if not self._claim(status=Status.APPROVED, by=by):
             raise DecisionRefused(gettext("The application has already been decided."))
         try:
-            borrower = register_borrower(
+            borrower = Borrower.objects.register(
                 by=by,
                 identity=new_temporary_identity(self.birth_date),
                 email=self.email,

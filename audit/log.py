@@ -24,11 +24,14 @@ def record(
     library=None,
     fields: Iterable[str] = (),
     search_term: str | None = None,
+    at=None,
     **detail,
 ) -> AuditEvent:
-    """Record one event. `fields` are names only, never values."""
+    """Record one event. `fields` are names only, never values. `at` is for history
+    recorded afterwards (the demo data's past registrations); otherwise now."""
     staff = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
+        **({"at": at} if at is not None else {}),
         action=action,
         actor=staff,
         actor_role=(staff.role or ("mtm" if staff.is_staff else "")) if staff else "",

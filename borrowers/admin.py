@@ -31,7 +31,7 @@ from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, Librar
 from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
-from .models import AgreementText, Borrower, Service
+from .models import AgreementText, AlreadyRegistered, Borrower, Service
 from .search import (
     RememberedSearch,
     recall_search,
@@ -39,7 +39,6 @@ from .search import (
     remember_search,
     search_borrowers,
 )
-from .services import register_borrower
 
 #: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
 EXPIRING_DAYS = 14
@@ -166,6 +165,20 @@ def changed_fields(borrower: Borrower, form) -> list[str]:
 
 
 # Registered by the roof (project/admin.py), which adds what transfers and privacy bring.
+class _RefusedRegistration:
+    """The add form after the database refused its registration (a race): never
+    valid again, so it is shown once more with everything typed. Its own checks
+    usually name the account saved meanwhile; if not (gone again), a general error."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            raise forms.ValidationError(
+                gettext("The borrower could not be saved. Try again."), code="already_registered"
+            )
+        return cleaned
+
+
 class BorrowerAdmin(admin.ModelAdmin):
     form = BorrowerAdminForm
     list_display = [
@@ -388,7 +401,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         """Lägg till: the registrar's registration workflow (agreement, CREATED event,
         login details mail), then `obj` becomes the saved borrower for the admin."""
         data = form.cleaned_data
-        registered = register_borrower(
+        registered = Borrower.objects.register(
             by=request.user,
             identity=data["number"],
             email=data["email"],
@@ -408,10 +421,22 @@ class BorrowerAdmin(admin.ModelAdmin):
         obj._state.adding = False
         obj.refresh_from_db()
 
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except AlreadyRegistered:
+            # Someone saved the same number or e-mail between this form's checks and
+            # its save (nothing of this one was written): the add form again, as typed.
+            # Checked anew it finds the other account and says so, like any taken one.
+            request.registration_refused = True
+            return super().add_view(request, form_url, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # The rules answer MTM as MTM (a protected identity's address is just taken).
-        return type(form.__name__, (form,), {"staff": request.user})
+        refused = getattr(request, "registration_refused", False)
+        bases = (_RefusedRegistration, form) if refused else (form,)
+        return type(form.__name__, bases, {"staff": request.user})
 
     # Django's own admin log (LogEntry) would keep the borrower's name after the
     # account is deleted; our audit log records every change instead, and the

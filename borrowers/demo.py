@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from audit.log import record
+from audit.models import Action, AuditEvent
 from libraries.models import Library
 
 from .identity import parse_lma_number, parse_personal_number
@@ -74,20 +76,42 @@ def _email(first_name: str, last_name: str) -> str:
     return f"{local}@post.example"
 
 
+def _registered(index: int) -> dict:
+    """A new demo borrower's registration time: spread over the last 14 months, so that
+    Statistik has months to show. Set on creation only: a rerun keeps the history."""
+    at = timezone.now() - timedelta(days=(index * 37) % 420 + 1)
+    return {"created_at": at, "agreement_accepted_at": at}
+
+
+def _update_or_create(index: int, identifier: str, defaults: dict) -> Borrower:
+    borrower, _ = Borrower.objects.update_or_create(
+        identifier=identifier,
+        defaults=defaults,
+        create_defaults={**defaults, **_registered(index)},
+    )
+    # One registration event per demo borrower, as a real registration leaves behind
+    # (and what Statistik counts). The audit log is append-only: written once.
+    if not AuditEvent.objects.filter(action=Action.CREATED, borrower_code=borrower.code).exists():
+        record(Action.CREATED, borrower=borrower, at=borrower.created_at, via="demo")
+    return borrower
+
+
 def seed_borrowers(libraries: dict[str, Library]) -> int:
     """Create or reset the demo borrowers; returns how many there are."""
     today = timezone.localdate()
     services = {service.name: service for service in Service.objects.all()}
     with transaction.atomic():
-        for kind, number, first_name, last_name, library, days, groups in BORROWERS:
+        for index, row in enumerate(BORROWERS):
+            kind, number, first_name, last_name, library, days, groups = row
             if kind.startswith("lma"):
                 identity = parse_lma_number(number)
             else:
                 identity = parse_personal_number(number, today=today)
             minor = kind in ("minor", "lma_minor")
-            borrower, _ = Borrower.objects.update_or_create(
-                identifier=identity.value,
-                defaults={
+            borrower = _update_or_create(
+                index,
+                identity.value,
+                {
                     "id_kind": identity.kind.value,
                     "birth_date": identity.birth_date,
                     "first_name": first_name,
@@ -99,13 +123,13 @@ def seed_borrowers(libraries: dict[str, Library]) -> int:
                     "guardian_birth_date": GUARDIAN_BIRTH_DATE if minor else None,
                     "guardian_name": "Vera Vårdnadshavare" if kind == "lma_minor" else "",
                     "protected_identity": False,
-                    "agreement_accepted_at": timezone.now(),
                 },
             )
             borrower.services.set([services[name] for name in groups if name in services])
-        protected, _ = Borrower.objects.update_or_create(
-            identifier=PROTECTED_NUMBER,
-            defaults={
+        protected = _update_or_create(
+            len(BORROWERS),
+            PROTECTED_NUMBER,
+            {
                 "id_kind": "personnummer",
                 "birth_date": parse_personal_number(PROTECTED_NUMBER, today=today).birth_date,
                 "first_name": "",
@@ -117,7 +141,6 @@ def seed_borrowers(libraries: dict[str, Library]) -> int:
                 "guardian_birth_date": None,
                 "guardian_name": "",
                 "protected_identity": True,
-                "agreement_accepted_at": timezone.now(),
             },
         )
         protected.services.set([services[name] for name in ["Laddare"] if name in services])

@@ -4,16 +4,19 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.log import record
+from accounts import borrower_throttle as throttle
+from audit.log import keyed_hash, record
 from audit.models import Action
+from notifications.mail import queue_mail
 from notifications.models import MailKind, OutgoingMail
 
+from . import credentials
 from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
 from .signals import withdraw_pending_transfers
 
@@ -115,12 +118,172 @@ class BorrowerQuerySet(models.QuerySet):
         # Lower(email) = lower(%s) is what the unique index serves.
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
+    def for_token(self, token: str, *, purpose: str = "credentials") -> "Borrower | None":
+        """The borrower a set-password link (credentials.py) was made for, while it is
+        still valid: not expired, and neither password nor login details changed since."""
+        signed = credentials.signed_code(token, purpose=purpose)
+        if signed is None:
+            return None
+        code, fingerprint = signed
+        borrower = self.filter(code=code).first()
+        if borrower is None or not credentials.fits(borrower, fingerprint):
+            return None
+        return borrower
+
 
 class IdKind(models.TextChoices):
     PERSONNUMMER = Kind.PERSONNUMMER.value, _("Personal identity number")
     SAMORDNINGSNUMMER = Kind.SAMORDNINGSNUMMER.value, _("Coordination number")
     LMA = Kind.LMA.value, _("LMA number")
     TEMPORARY = Kind.TEMPORARY.value, _("MTM temporary number")
+
+
+class AlreadyRegistered(Exception):
+    """The identifier or e-mail was taken between the form's check and the save:
+    another registrar saved the same person at the same moment."""
+
+
+class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
+    """The workflows that bring an account into being or act on it by a link, where
+    there is no borrower instance to call yet. Each is one transaction with its
+    audit event and queued mail."""
+
+    def register(
+        self,
+        *,
+        by,
+        identity: Identity,
+        email: str,
+        valid_until: date | None,
+        services=(),
+        library=None,
+        first_name: str = "",
+        last_name: str = "",
+        guardian_birth_date: date | None = None,
+        guardian_name: str = "",
+        minor: bool = False,
+        protected: bool = False,
+        send_credentials: bool = True,
+        via: str | None = None,
+        replaces: "Borrower | None" = None,
+    ) -> "Borrower":
+        """Create a borrower from a create form: the agreement, the CREATED event and,
+        when asked, the login details mail.
+
+        A protected identity keeps only identifier, e-mail, validity and services
+        (SPEC §2): no names, guardian, library, nor the staff account that would
+        place it at a library. The audit log still records who created it.
+
+        `via` names the door in the audit log when it is not a registrar's form
+        ("admin"); the events and the mail are the same. `replaces`: the LMA account
+        this one replaces (Borrower.replace_with_personnummer), named in the CREATED
+        event.
+
+        Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
+        refuses the row; nothing is then written.
+        """
+        now = timezone.now()
+        borrower = self.model(
+            id_kind=identity.kind.value,
+            identifier=identity.value,
+            birth_date=identity.birth_date,
+            email=email,
+            valid_until=valid_until,
+            registered_as_minor=minor,
+            agreement_accepted_at=now,
+            agreement_accepted_by=by,
+            created_at=now,
+            created_by=by,
+            library=library,
+            first_name=first_name,
+            last_name=last_name,
+            guardian_birth_date=guardian_birth_date if minor else None,
+            guardian_name=guardian_name if minor else "",
+        )
+        if protected:
+            borrower.clear_place()
+            if getattr(by, "library_id", None) is not None:
+                # A registrar's account would place the borrower at their library.
+                borrower.agreement_accepted_by = borrower.created_by = None
+        try:
+            # A savepoint: the caller's transaction stays usable after a refused row.
+            with transaction.atomic():
+                borrower.save()
+                borrower.services.set(services)
+                door = {"via": via} if via else {}
+                link = {"replaces": str(replaces.code)} if replaces else {}
+                record(Action.CREATED, actor=by, borrower=borrower, **door, **link)
+                if send_credentials:
+                    borrower._queue_credentials(by=by, **door)
+        except IntegrityError as error:
+            raise AlreadyRegistered from error
+        return borrower
+
+    # The set-password links: whoever holds one is the borrower, so there is no `by=`;
+    # the audit log records the borrower acting on their own account (no staff actor).
+
+    def choose_password(self, token: str, raw_password: str) -> "Borrower | None":
+        """The borrower sets their password with the link from the credentials mail.
+
+        Returns None when the link is no longer valid (used, expired or replaced by
+        a fresher one). The new hash ends the link: it works once.
+        """
+        return self._set_password_with_token(token, raw_password, via="credentials_link")
+
+    def reset_password(self, token: str, raw_password: str) -> "Borrower | None":
+        """The borrower chooses a new password with the link from the reset mail.
+
+        None when the link is no longer valid (used, older than two hours, or the
+        password changed since). The new hash ends the link and every session of the
+        borrower, and lifts a login lockout of the address.
+        """
+        with transaction.atomic():
+            borrower = self._set_password_with_token(
+                token, raw_password, purpose="reset", via="reset_link"
+            )
+            if borrower is not None:
+                borrower._queue_password_changed_mail()
+                throttle.clear(borrower.email)
+        return borrower
+
+    def request_password_reset(self, email: str) -> None:
+        """Glömt lösenord: queue a reset mail if a borrower has this e-mail. The caller
+        answers the same whatever happens here. At most AXES_FAILURE_LIMIT mails per
+        address within the cool-off window, so nobody can flood a mailbox."""
+        borrower = self.with_email(email).first() if email.strip() else None
+        if borrower is None:
+            return
+        with transaction.atomic():
+            if not throttle.allow_reset_mail(email):
+                return
+            # Only the id is stored: the single-use link is minted at delivery (mails.py).
+            queue_mail(
+                MailKind.BORROWER_PASSWORD_RESET,
+                to=borrower.email,
+                borrower=borrower.pk,
+                email_hash=keyed_hash(borrower.email.lower()),
+            )
+
+    def _set_password_with_token(
+        self, token: str, raw_password: str, *, purpose: str = "credentials", via: str
+    ) -> "Borrower | None":
+        """The one home of both links (login details, Glömt lösenord). None when the
+        link is no longer valid; the new hash ends the link, so it works once. Runs
+        inside the caller's transaction, which may add its own steps (mail, throttle)."""
+        with transaction.atomic():
+            borrower = self.for_token(token, purpose=purpose)
+            if borrower is None:
+                return None
+            # Two submits of one link at once: the row lock orders them, and the second
+            # sees the new hash and is refused.
+            self.select_for_update().filter(pk=borrower.pk).first()
+            borrower = self.for_token(token, purpose=purpose)
+            if borrower is None:
+                return None
+            borrower.set_password(raw_password)
+            borrower.save(update_fields=["password", "updated_at"])
+            record(Action.PASSWORD_SET, borrower=borrower, via=via)
+        return borrower
 
 
 class Borrower(models.Model):
@@ -194,7 +357,7 @@ class Borrower(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = BorrowerQuerySet.as_manager()
+    objects = BorrowerManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -341,7 +504,9 @@ class Borrower(models.Model):
             self.clear_place()
             self.save()
             # Transfers withdraw a pending request (transfers/apps.py), in this transaction.
-            withdraw_pending_transfers.send(sender=Borrower, borrower=self, by=by, reason="protected")
+            withdraw_pending_transfers.send(
+                sender=Borrower, borrower=self, by=by, reason="protected"
+            )
             fields = [*cleared, "protected_identity"]
             record(Action.UPDATED, actor=by, borrower=self, fields=fields)
         return fields
@@ -395,6 +560,76 @@ class Borrower(models.Model):
                 changed.append("services")
             record(Action.UPDATED, actor=by, borrower=self, fields=changed)
         return changed
+
+    def send_credentials(self, *, by) -> None:
+        """Mail the borrower their login and a fresh set-password link (valid 14 days).
+
+        Sending again ends every earlier link (credentials.py fingerprints the time).
+        """
+        with transaction.atomic():
+            self._queue_credentials(by=by)
+
+    def _queue_credentials(self, *, by, **detail) -> None:
+        self.credentials_sent_at = timezone.now()
+        self.save(update_fields=["credentials_sent_at", "updated_at"])
+        # Only the borrower's id is stored: the link is minted at delivery (borrowers/mails.py).
+        queue_mail(MailKind.BORROWER_CREDENTIALS, to=self.email, borrower=self.pk)
+        record(Action.CREDENTIALS_SENT, actor=by, borrower=self, **detail)
+
+    def replace_with_personnummer(
+        self, *, by, send_credentials: bool, **registration
+    ) -> "Borrower":
+        """*Personen har fått personnummer*: on this LMA account, create the person's
+        new account from a create form's `registration` (BorrowerManager.register's
+        arguments) and delete this one, in one transaction.
+
+        This account's address is renamed first inside the transaction, so the new
+        account may take the same login; its password carries over, its pending
+        transfer request is withdrawn. The CREATED and DELETED events name each other;
+        one mail tells the borrower (with a set-password link when `send_credentials`).
+        Raises AlreadyRegistered as register does (nothing is then written), and
+        Borrower.DoesNotExist when this account is gone or no longer LMA.
+        """
+        with transaction.atomic():
+            lma = Borrower.objects.select_for_update().get(pk=self.pk, id_kind=IdKind.LMA)
+            withdraw_pending_transfers.send(sender=Borrower, borrower=lma, by=by, reason="replaced")
+            # Out of the unique e-mail's way; delete_account then removes the LMA
+            # account's queued mail by its id, never the new account's.
+            lma.email = f"{lma.code}@replaced.invalid"
+            Borrower.objects.filter(pk=lma.pk).update(email=lma.email)
+            borrower = Borrower.objects.register(
+                by=by, replaces=lma, send_credentials=False, **registration
+            )
+            borrower.password = lma.password
+            borrower.credentials_sent_at = timezone.now() if send_credentials else None
+            borrower.save(update_fields=["password", "credentials_sent_at", "updated_at"])
+            lma.delete_account(by=by, replaced_by=str(borrower.code))
+            queue_mail(
+                MailKind.LMA_REPLACED,
+                to=borrower.email,
+                borrower=borrower.pk,
+                link=send_credentials,
+            )
+            if send_credentials:
+                record(Action.CREDENTIALS_SENT, actor=by, borrower=borrower)
+        return borrower
+
+    def change_password(self, raw_password: str, *, by) -> None:
+        """Byt lösenord on Mina sidor (the form has checked the current one); `by` is
+        the borrower themselves, so the audit log names no staff actor. The new hash
+        ends the borrower's other sessions (selfservice/session.py compares a
+        fingerprint)."""
+        with transaction.atomic():
+            self.set_password(raw_password)
+            self.save(update_fields=["password", "updated_at"])
+            record(Action.PASSWORD_SET, actor=by, borrower=self, via="mina_sidor")
+            self._queue_password_changed_mail()
+
+    def _queue_password_changed_mail(self) -> None:
+        """The borrower's own new password (Mina sidor, a reset link): a mail in the same
+        transaction, so that someone else's change does not go unnoticed. Not when a
+        registrar sets it (the handbook: no mail then)."""
+        queue_mail(MailKind.BORROWER_PASSWORD_CHANGED, to=self.email, borrower=self.pk)
 
     def set_password_by_registrar(self, raw_password: str, *, by) -> None:
         """Byt lösenord: no mail is sent; the registrar tells the borrower (SPEC §2).

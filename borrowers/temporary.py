@@ -17,7 +17,7 @@ LETTER = "T"
 
 def new_temporary_identity(birth_date: date) -> Identity:
     """A number no account holds yet: random digits, so numbers say nothing about order.
-    The unique identifier column settles a race (register_borrower's AlreadyRegistered)."""
+    The unique identifier column settles a race (Borrower.objects.register's AlreadyRegistered)."""
     taken = set(
         Borrower.objects.filter(identifier__startswith=f"{birth_date:%Y%m%d}{LETTER}").values_list(
             "identifier", flat=True

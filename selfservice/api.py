@@ -44,9 +44,8 @@ from audit.log import keyed_hash, record
 from audit.models import Action
 from borrowers.models import Borrower
 
-from . import services
+from .login import FAILED, Outcome, check_login
 from .models import ServiceToken
-from .services import FAILED, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +195,7 @@ def authenticate(request):
         response["Retry-After"] = str(throttle.cooloff_minutes() * 60)
         return response
 
-    check = services.check_login(email, password)
+    check = check_login(email, password)
     with transaction.atomic():
         throttle.note_check(
             throttle.Channel.API, email=email, source=source, failed=check.outcome in FAILED

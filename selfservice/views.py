@@ -18,12 +18,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import borrower_throttle as throttle
-from borrowers.credentials import RESET_MAX_AGE, borrower_for_token
+from borrowers.credentials import RESET_MAX_AGE
+from borrowers.models import Borrower
 from libraries.forms import search_libraries
 from libraries.models import Library
 from transfers.models import TransferRefused, TransferRequest
 
-from . import services, session
+from . import session
 from .forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -31,7 +32,7 @@ from .forms import (
     PasswordChangeForm,
     wrong_login_message,
 )
-from .services import FAILED, Outcome
+from .login import FAILED, Outcome, check_login, note_login
 from .texts import contact_line, expired_message
 
 RESET_TOKEN = "borrower_reset_token"  # noqa: S105 (a session key)
@@ -69,7 +70,7 @@ def login(request):
         channel = throttle.Channel.MINA_SIDOR
         if throttle.is_locked(channel, email=email, source=address):
             return _locked_out(request)
-        check = services.check_login(email, form.cleaned_data["password"])
+        check = check_login(email, form.cleaned_data["password"])
         failed = check.outcome in FAILED
         throttle.note_check(channel, email=email, source=address, failed=failed)
         if failed and throttle.is_locked(channel, email=email, source=address):
@@ -80,7 +81,7 @@ def login(request):
             form.refuse(expired_message(check.borrower))
         else:
             session.log_in(request, check.borrower)
-            services.note_login(check.borrower, channel="mina_sidor")
+            note_login(check.borrower, channel="mina_sidor")
             return redirect(_next_page(request))
     return _render(request, "selfservice/login.html", {"form": form})
 
@@ -145,7 +146,7 @@ def change_password(request):
     borrower = request.borrower
     form = PasswordChangeForm(request.POST or None, borrower=borrower)
     if request.method == "POST" and form.is_valid():
-        services.change_password(borrower, form.cleaned_data["new_password1"])
+        borrower.change_password(form.cleaned_data["new_password1"], by=borrower)
         session.keep_after_password_change(request, borrower)
         messages.success(request, _("Your new password has been saved."))
         return redirect("selfservice:details")
@@ -161,7 +162,7 @@ def forgot_password(request):
     """Anyone: ask for a reset link. The answer is the same whether or not the address exists."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(form.cleaned_data["email"])
+        Borrower.objects.request_password_reset(form.cleaned_data["email"])
         return redirect("selfservice:forgot_password_sent")
     return _render(request, "selfservice/forgot_password.html", {"form": form})
 
@@ -193,10 +194,10 @@ def reset_link(request, token=""):
 def reset_password(request):
     """Anyone holding a valid reset link: chooses a new password. The link works once."""
     token = request.session.get(RESET_TOKEN, "")
-    valid = bool(token) and borrower_for_token(token, purpose="reset") is not None
+    valid = bool(token) and Borrower.objects.for_token(token, purpose="reset") is not None
     form = NewPasswordForm(request.POST or None)
     if valid and request.method == "POST" and form.is_valid():
-        borrower = services.reset_password(token, form.cleaned_data["new_password1"])
+        borrower = Borrower.objects.reset_password(token, form.cleaned_data["new_password1"])
         request.session.pop(RESET_TOKEN, None)
         if borrower is not None:
             # Not logged in automatically (OWASP): the borrower logs in with the new password.

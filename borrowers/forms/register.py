@@ -306,7 +306,7 @@ class RegisterBorrowerForm(Form):
         return "library" in self.fields
 
     def registration(self) -> dict:
-        """Keyword arguments for services.register_borrower."""
+        """Keyword arguments for Borrower.objects.register."""
         data = self.cleaned_data
         return {
             "identity": data["identifier"],
@@ -537,7 +537,7 @@ class ChoosePasswordForm(Form):
 class LmaReplacementMixin:
     """The adult or minor create form for the new account of an LMA holder who has got
     a personal identity number, prefilled from the LMA account. Saving deletes the LMA
-    account (services.replace_lma_account), so its e-mail address may be reused."""
+    account (Borrower.replace_with_personnummer), so its e-mail address may be reused."""
 
     def __init__(self, *args, replaces: Borrower, **kwargs):
         self.replaces = replaces

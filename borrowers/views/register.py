@@ -13,10 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import registrar_required
-from borrowers import services
-from borrowers.credentials import borrower_for_token
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
-from borrowers.models import AgreementText, Borrower, IdKind
+from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
 from borrowers.pull import allow_pull
 
 from .common import get_borrower
@@ -48,8 +46,8 @@ def create(request, kind):
         form = form_class(request.POST, registrar=request.user)
         if form.is_valid():
             try:
-                borrower = services.register_borrower(by=request.user, **form.registration())
-            except services.AlreadyRegistered:
+                borrower = Borrower.objects.register(by=request.user, **form.registration())
+            except AlreadyRegistered:
                 # Someone saved the same person a moment ago: validating again
                 # now finds them and explains, like any other existing person.
                 form = form_class(request.POST, registrar=request.user)
@@ -83,10 +81,10 @@ def replace_lma(request, code):
     form = form_class(data, registrar=request.user, replaces=lma)
     if data is not None and form.is_valid():
         try:
-            borrower = services.replace_lma_account(lma, by=request.user, **form.registration())
+            borrower = lma.replace_with_personnummer(by=request.user, **form.registration())
         except Borrower.DoesNotExist:
             raise Http404 from None  # deleted or changed by someone else meanwhile
-        except services.AlreadyRegistered:
+        except AlreadyRegistered:
             form = form_class(data, registrar=request.user, replaces=lma)
             if form.is_valid():
                 form.add_error(None, _("The borrower could not be saved. Try again."))
@@ -155,7 +153,7 @@ def send_credentials(request, code):
     Skicka inloggningsuppgifter igen (a fresh link; earlier ones stop working)."""
     borrower = get_borrower(request, code)  # SECURITY: 404 outside the library
     sent_before = borrower.credentials_sent_at is not None
-    services.send_credentials(borrower, by=request.user)
+    borrower.send_credentials(by=request.user)
     if sent_before:
         text = _(
             "An e-mail with the login and a new link for choosing a password is on its way to %(email)s."
@@ -204,14 +202,14 @@ def choose_password(request, token=None):
     """
     if token is None:
         token = request.session.get(CHOOSE_TOKEN, "")
-    borrower = borrower_for_token(token)
+    borrower = Borrower.objects.for_token(token)
     if borrower is None:
         return _no_referrer(
             render(request, "borrowers/register/choose_password_invalid.html", status=404)
         )
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.choose_password(token, form.cleaned_data["new_password1"]) is None:
+        if Borrower.objects.choose_password(token, form.cleaned_data["new_password1"]) is None:
             return _no_referrer(
                 render(request, "borrowers/register/choose_password_invalid.html", status=404)
             )

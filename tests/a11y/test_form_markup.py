@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from borrowers import services
 from borrowers.credentials import make_token
 
 from .conftest import BORROWER_PASSWORD
@@ -98,7 +97,7 @@ def staff_reset_confirm(w):
 
 
 def choose_password(w):
-    services.send_credentials(w.borrower_a, by=w.registrar)
+    w.borrower_a.send_credentials(by=w.registrar)
     w.borrower_a.refresh_from_db()
     return w.client.post(
         reverse("borrowers:choose_password", args=[make_token(w.borrower_a)]), EMPTY

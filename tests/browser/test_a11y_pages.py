@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from borrowers import services
 from borrowers.credentials import make_token
 from borrowers.views.manage import LISTS
 from tests.browser.conftest import AXE, WCAG_TAGS
@@ -396,7 +395,7 @@ def world(settings, library_a, branch_a, library_b, registrar, registrar_b, borr
     lena.set_password(BORROWER_PASSWORD)
     lena.save()
     newcomer = BorrowerFactory(library=library_a, first_name="Nils", last_name="Ny")
-    services.send_credentials(newcomer, by=registrar)
+    newcomer.send_credentials(by=registrar)
     newcomer.refresh_from_db()
     uid = urlsafe_base64_encode(force_bytes(registrar.pk))
     return SimpleNamespace(

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from borrowers import services
 from borrowers.credentials import make_token
 from borrowers.models import Borrower
 from tests.browser.conftest import ERROR_TITLE, assert_accessible
@@ -152,7 +151,7 @@ def test_protected_identity_ends_on_a_confirmation(page, login_as, registrar):
 
 def test_borrower_chooses_a_password(page, library_a, registrar):
     borrower = BorrowerFactory(library=library_a, email="nora@post.example")
-    services.send_credentials(borrower, by=registrar)
+    borrower.send_credentials(by=registrar)
     borrower.refresh_from_db()
     page.goto(reverse("borrowers:choose_password", args=[make_token(borrower)]))
     assert page.get_by_role("heading", level=1).inner_text() == "Välj ditt lösenord"

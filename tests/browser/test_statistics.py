@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from borrowers.identity import parse_personal_number
-from borrowers.services import register_borrower
+from borrowers.models import Borrower
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_admin import assert_only_djangos_own
 from tests.factories import ADULT_PERSONNUMMER
@@ -32,7 +32,7 @@ def charts_loaded(page) -> list:
 def register(number, *, by, library, protected=False):
     from django.utils import timezone
 
-    return register_borrower(
+    return Borrower.objects.register(
         by=by,
         identity=parse_personal_number(number, today=timezone.localdate()),
         email=f"b{number}@post.example",

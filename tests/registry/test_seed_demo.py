@@ -28,3 +28,28 @@ def test_seed_demo_is_idempotent_and_the_demo_accounts_log_in(client, db):
         assert response.status_code == 302, email
         client.logout()
     assert StaffUser.objects.get(email="mtm@mtm.example").is_superuser
+
+
+def test_the_demo_registrations_give_statistik_months_to_show(client, db):
+    """A newcomer's `make run` opens Statistik on a registry with a history: each demo
+    borrower has one registration event, dated as the borrower, also after a rerun."""
+    import csv
+    import io
+
+    from audit.models import Action, AuditEvent
+    from borrowers.models import Borrower
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    created = AuditEvent.objects.filter(action=Action.CREATED)
+    borrowers = Borrower.objects.all()
+    assert created.count() == borrowers.count()
+    for borrower in borrowers:
+        assert created.get(borrower_code=borrower.code).at == borrower.created_at
+
+    client.force_login(StaffUser.objects.get(email="registrerare@stadsbibliotek.example"))
+    response = client.get(reverse("stats:library_csv", args=["per-manad"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    registered = rows[0].index("Nya registreringar")
+    months_with_registrations = [row for row in rows[1:] if int(row[registered]) > 0]
+    assert len(months_with_registrations) >= 6

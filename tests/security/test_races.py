@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from borrowers import pull as pull_session
-from borrowers import services
 from borrowers.identity import parse_personal_number
-from borrowers.models import Borrower
+from borrowers.models import AlreadyRegistered, Borrower, BorrowerManager
 from tests.factories import ADULT_PERSONNUMMER, BorrowerFactory, LibraryFactory, StaffFactory
 from transfers.models import Status, TransferRequest
 
@@ -102,7 +101,7 @@ def two_registrars(library):
 
 def test_the_same_person_registered_twice_at_once_is_saved_once(monkeypatch, two_registrars):
     barrier = threading.Barrier(2)
-    monkeypatch.setattr(services, "register_borrower", held_at(barrier, services.register_borrower))
+    monkeypatch.setattr(BorrowerManager, "register", held_at(barrier, BorrowerManager.register))
     number = ADULT_PERSONNUMMER[3]
     url = reverse("borrowers:create_adult")
     first, second = (client_for(user) for user in two_registrars)
@@ -120,7 +119,7 @@ def test_the_same_person_registered_twice_at_once_is_saved_once(monkeypatch, two
 
 def test_two_people_with_the_same_email_at_once_get_one_account(monkeypatch, two_registrars):
     barrier = threading.Barrier(2)
-    monkeypatch.setattr(services, "register_borrower", held_at(barrier, services.register_borrower))
+    monkeypatch.setattr(BorrowerManager, "register", held_at(barrier, BorrowerManager.register))
     url = reverse("borrowers:create_adult")
     first, second = (client_for(user) for user in two_registrars)
     email = "delad@post.example"
@@ -139,7 +138,7 @@ def test_register_borrower_called_twice_at_once_raises_already_registered_once(l
     registrar = StaffFactory(library=library)
     identity = parse_personal_number(ADULT_PERSONNUMMER[6], today=timezone.localdate())
     barrier = threading.Barrier(2)
-    register = held_at(barrier, services.register_borrower)
+    register = held_at(barrier, Borrower.objects.register)
 
     def attempt(email):
         def call():
@@ -153,7 +152,7 @@ def test_register_borrower_called_twice_at_once_raises_already_registered_once(l
                     first_name="Samtidig",
                     last_name="Person",
                 )
-            except services.AlreadyRegistered:
+            except AlreadyRegistered:
                 return "refused"
             return "saved"
 

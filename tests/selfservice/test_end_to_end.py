@@ -9,7 +9,6 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from borrowers.services import send_credentials
 from selfservice.models import ServiceToken
 from tests.factories import BorrowerFactory
 from transfers.models import TransferRequest
@@ -31,7 +30,7 @@ def test_from_login_details_to_an_expired_login_check(library_a, library_b, regi
             email="erik@post.example",
             valid_until=date(2030, 5, 31),
         )
-        send_credentials(borrower, by=registrar)
+        borrower.send_credentials(by=registrar)
         link = re.search(r"https://register\.example(/\S+)", mail.outbox[-1].body)[1]
         assert link.startswith("/lantagare/losenord/")
 

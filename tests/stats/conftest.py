@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from borrowers.identity import parse_personal_number
-from borrowers.services import register_borrower
+from borrowers.models import Borrower
 from tests.factories import ADULT_PERSONNUMMER
 
 _numbers = iter(ADULT_PERSONNUMMER[40:])
@@ -15,7 +15,7 @@ def register():
     def register(*, by, library=None, protected=False, email=None):
         number = next(_numbers)
         identity = parse_personal_number(number, today=timezone.localdate())
-        return register_borrower(
+        return Borrower.objects.register(
             by=by,
             identity=identity,
             email=email or f"stat{number}@post.example",

@@ -5,8 +5,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from borrowers import services
-from borrowers.models import Borrower
+from borrowers import models as borrower_models
+from borrowers.models import AlreadyRegistered, Borrower, BorrowerManager
 from notifications.models import MailKind, OutgoingMail
 from tests.factories import BorrowerFactory, LibraryFactory
 
@@ -154,11 +154,11 @@ def test_a_failed_save_writes_nothing(registrar, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the mail queue is broken")
 
-    monkeypatch.setattr(services, "queue_mail", broken)
+    monkeypatch.setattr(borrower_models, "queue_mail", broken)
     with pytest.raises(RuntimeError):
-        services.register_borrower(
+        Borrower.objects.register(
             by=registrar,
-            identity=parse_personal_number(ADULT, today=services.timezone.localdate()),
+            identity=parse_personal_number(ADULT, today=borrower_models.timezone.localdate()),
             email="nora@post.example",
             valid_until=None,
             library=registrar.library,
@@ -202,13 +202,13 @@ def test_two_registrars_saving_the_same_person_get_a_notice_not_an_error(
 ):
     """The other registrar's row arrives after this form was validated."""
     library = library_b if where == "other" else library_a
-    real = services.register_borrower
+    real = BorrowerManager.register
 
-    def racing(**kwargs):
+    def racing(manager, **kwargs):
         BorrowerFactory(library=library, identifier=ADULT)
-        return real(**kwargs)
+        return real(manager, **kwargs)
 
-    monkeypatch.setattr(services, "register_borrower", racing)
+    monkeypatch.setattr(BorrowerManager, "register", racing)
     response = registrar_client.post(create_url("adult"), valid_data("adult"))
     assert response.status_code == 200
     page = html(response)
@@ -223,13 +223,13 @@ def test_two_registrars_saving_the_same_person_get_a_notice_not_an_error(
 
 
 def test_a_race_on_the_email_is_an_error_not_a_crash(registrar_client, library_b, monkeypatch):
-    real = services.register_borrower
+    real = BorrowerManager.register
 
-    def racing(**kwargs):
+    def racing(manager, **kwargs):
         BorrowerFactory(library=library_b, email="NORA.NY@post.example")
-        return real(**kwargs)
+        return real(manager, **kwargs)
 
-    monkeypatch.setattr(services, "register_borrower", racing)
+    monkeypatch.setattr(BorrowerManager, "register", racing)
     response = registrar_client.post(create_url("adult"), valid_data("adult"))
     assert response.status_code == 200
     assert "En annan låntagare har redan den här e-postadressen" in html(response)
@@ -238,11 +238,11 @@ def test_a_race_on_the_email_is_an_error_not_a_crash(registrar_client, library_b
 def test_the_unique_constraints_back_the_forms(registrar, library_b):
     """What the race tests rely on: the database refuses a second row."""
     BorrowerFactory(library=library_b, identifier=ADULT)
-    with pytest.raises(services.AlreadyRegistered) as raised:
-        services.register_borrower(
+    with pytest.raises(AlreadyRegistered) as raised:
+        Borrower.objects.register(
             by=registrar,
             identity=__import__("borrowers.identity", fromlist=["x"]).parse_personal_number(
-                ADULT, today=services.timezone.localdate()
+                ADULT, today=borrower_models.timezone.localdate()
             ),
             email="ny@post.example",
             valid_until=None,

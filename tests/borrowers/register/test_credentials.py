@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from borrowers import services
 from borrowers.models import Borrower
 from notifications.models import OutgoingMail
 from tests.factories import BorrowerFactory
@@ -39,7 +38,7 @@ def mailed_link(mail) -> str:
 
 @pytest.fixture
 def link(borrower, registrar, mailoutbox):
-    services.send_credentials(borrower, by=registrar)
+    borrower.send_credentials(by=registrar)
     return mailed_link(mailoutbox[-1])
 
 
@@ -74,7 +73,7 @@ def test_a_mail_for_a_deleted_borrower_is_not_sent(borrower, registrar, mailoutb
     from notifications.models import MailStatus
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    services.send_credentials(borrower, by=registrar)
+    borrower.send_credentials(by=registrar)
     mail = OutgoingMail.objects.get()
     borrower.delete()
     deliver_mail.call(mail.pk)
@@ -96,8 +95,10 @@ def test_the_link_opens_a_public_page_without_caching_or_full_referrer(client, l
     assert 'autocomplete="new-password"' in page
 
 
-def test_the_mailed_link_moves_the_token_out_of_the_address(client, borrower, registrar, mailoutbox):
-    services.send_credentials(borrower, by=registrar)
+def test_the_mailed_link_moves_the_token_out_of_the_address(
+    client, borrower, registrar, mailoutbox
+):
+    borrower.send_credentials(by=registrar)
     mailed = LINK.search(mailoutbox[-1].body).group(1)
     response = client.get(mailed)
     here = reverse("borrowers:choose_password_here")
@@ -169,7 +170,7 @@ def test_the_link_is_valid_for_14_days(client, link, borrower):
 
 def test_a_fresh_link_ends_the_earlier_one(client, link, borrower, registrar, mailoutbox):
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-        services.send_credentials(borrower, by=registrar)
+        borrower.send_credentials(by=registrar)
         fresh = mailed_link(mailoutbox[-1])
         assert client.get(link).status_code == 404
         assert client.get(fresh).status_code == 200

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from borrowers import services
+from borrowers import models as borrower_models
 from borrowers.models import Borrower, Service
 from notifications.models import MailKind, OutgoingMail
 from tests.factories import BorrowerFactory
@@ -185,10 +185,9 @@ def test_the_create_form_rules_apply(registrar_client, lma, borrower_a):
 
 
 def test_when_the_save_fails_nothing_is_changed(registrar, lma):
-    boom = mock.patch.object(services, "queue_mail", side_effect=RuntimeError("boom"))
+    boom = mock.patch.object(borrower_models, "queue_mail", side_effect=RuntimeError("boom"))
     with boom, pytest.raises(RuntimeError):
-        services.replace_lma_account(
-            lma,
+        lma.replace_with_personnummer(
             by=registrar,
             send_credentials=False,
             identity=_identity(ADULT),
