@@ -227,6 +227,15 @@ def guardian_doors(registrar, mtm_staff, library_a):
             id="18-tomorrow",
         ),
         pytest.param(
+            "2026-03-16",
+            (
+                "guardian_minor",
+                "Vårdnadshavaren måste vara 18 år eller äldre. Kontrollera vårdnadshavarens "
+                "födelsedatum.",
+            ),
+            id="born-today-is-a-minor-not-the-future",
+        ),
+        pytest.param(
             "2026-03-17",
             ("future", "Vårdnadshavarens födelsedatum kan inte vara senare än i dag."),
             id="born-tomorrow",
@@ -297,6 +306,17 @@ def test_a_protected_identitys_email_gets_contact_mtm_from_registrars_and_taken_
     )
     assert ask(email_doors, ADMIN_DOORS, mtm_staff, protected.email) == dict.fromkeys(
         ADMIN_DOORS, ("taken", TAKEN)
+    )
+
+
+def test_a_library_account_marked_as_mtm_staff_still_gets_contact_mtm(email_doors, registrar):
+    # MTM is staff *without* a library: a library's account that also has the
+    # MTM-staff box ticked is still a registrar and learns nothing more.
+    registrar.is_staff = True
+    registrar.save(update_fields=["is_staff"])
+    protected = BorrowerFactory(protected=True)
+    assert ask(email_doors, REGISTRAR_DOORS, registrar, protected.email) == dict.fromkeys(
+        REGISTRAR_DOORS, ("contact_mtm", CONTACT_MTM)
     )
 
 
