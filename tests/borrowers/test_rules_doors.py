@@ -386,6 +386,19 @@ def test_what_may_change_on_an_lma_or_samordningsnummer_account_is_the_same_at_e
     assert answers == dict.fromkeys(number_doors, expected)
 
 
+def test_mtm_cannot_turn_a_samordningsnummer_account_into_an_lma_account(number_doors, library_a):
+    # MTM's one number field reads an LMA number (the registrar's field refuses
+    # one by its shape); the account itself cannot change kind.
+    borrower = BorrowerFactory(
+        library=library_a, samordningsnummer=True, identifier=SAMORDNINGSNUMMER
+    )
+    assert number_doors["admin-change"](borrower, "99-000012") == (
+        "personnummer_to_lma",
+        "Ett konto med personnummer eller samordningsnummer kan inte ändras till ett konto med "
+        "LMA-nummer. Skapa ett nytt konto med LMA-numret och radera sedan det här kontot.",
+    )
+
+
 def test_only_mtm_corrects_a_personnummer(number_doors, library_a):
     borrower = BorrowerFactory(library=library_a, identifier="198501139995")
     assert number_doors["edit"](borrower, "19900101-2385") == (
