@@ -21,10 +21,12 @@ you work in is never touched, even when the run is interrupted.
 
 import argparse
 import hashlib
+import json
 import os
 import shlex
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +35,7 @@ from pathlib import Path
 
 import attrs
 import parso
-from cosmic_ray import plugins
+from cosmic_ray import mutating, plugins
 from cosmic_ray.commands import init
 from cosmic_ray.mutating import mutate_and_test
 from cosmic_ray.operators.operator import Example, Operator
@@ -141,16 +143,86 @@ def use_chosen_operators():
     )
 
 
-def test_commands(spec: dict) -> tuple[str, str]:
-    """The tests, and the tests after `makemigrations --check` for a mutant in a
-    declaration (a model field, Meta): that check is what sees those."""
-    pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
-    pytest += ["-m", "not browser and not postgres", "-o", "addopts=", *spec["tests"]]
-    command = shlex.join(pytest)
+def tiers(spec: dict) -> list[list[str]]:
+    """The tests in the order they run: a list inside `tests` is a tier of its own,
+    run (in its own pytest) only when the tiers before it pass. pytest-django runs
+    the database tests of one pytest first, so the quick tests without a database
+    that kill most mutants go in a first tier."""
+    return [entry if isinstance(entry, list) else [entry] for entry in spec["tests"]]
+
+
+def pytest_args(tests: list[str]) -> list[str]:
+    args = ["-x", "-q", "--tb=short", "-p", "no:cacheprovider"]
+    return [*args, "-m", "not browser and not postgres", "-o", "addopts=", *tests]
+
+
+def test_commands(spec: dict, warm: "Warm") -> tuple["WarmCommand", str]:
+    """The tests (on the warm runner), and for a mutant in a declaration (a model
+    field, Meta) of a module with `migrations`, the tests after `makemigrations
+    --check` in a fresh process: that check is what sees those."""
+    in_code = WarmCommand(warm, tuple(tuple(pytest_args(tier)) for tier in tiers(spec)))
+    every = [test for tier in tiers(spec) for test in tier]
+    pytest = shlex.join([sys.executable, "-m", "pytest", *pytest_args(every)])
     if not spec.get("migrations"):
-        return command, command
+        return in_code, in_code
     check = [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", "-v", "0"]
-    return command, shlex.join(["sh", "-c", f"{shlex.join(check)} && {command}"])
+    return in_code, shlex.join(["sh", "-c", f"{shlex.join(check)} && {pytest}"])
+
+
+class Warm:
+    """mutation/warm.py: the test libraries imported once, one forked pytest per mutant
+    (a fresh process would spend most of a mutant's seconds importing them)."""
+
+    def __init__(self, workdir: Path):
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        self.output = workdir / ".mutation-output.txt"
+        self.process = subprocess.Popen(  # noqa: S603 (our own script, by path)
+            [sys.executable, str(workdir / "mutation" / "warm.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=workdir,
+        )
+
+    def run(self, tiers: tuple, timeout: float) -> tuple[TestOutcome, str]:
+        deadline = time.monotonic() + timeout
+        output = ""
+        for args in tiers:
+            left = deadline - time.monotonic()
+            request = {"args": list(args), "timeout": left, "output": str(self.output)}
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            code = json.loads(self.process.stdout.readline())["code"]
+            if code is None:
+                return TestOutcome.KILLED, "timeout"
+            output = self.output.read_text(encoding="utf-8", errors="replace")
+            if code != 0:
+                return TestOutcome.KILLED, output
+        return TestOutcome.SURVIVED, output
+
+    def close(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # interrupted in the middle of a mutant
+            self.process.kill()
+
+
+@attrs.frozen
+class WarmCommand:
+    warm: Warm
+    tiers: tuple  # of pytest argument tuples
+
+
+def run_tests_warm_or_cold(command, timeout):
+    """cosmic-ray's run_tests, for a WarmCommand on the warm runner."""
+    if isinstance(command, WarmCommand):
+        return command.warm.run(command.tiers, timeout)
+    return run_tests(command, timeout)
+
+
+mutating.run_tests = run_tests_warm_or_cold
 
 
 def in_function(tree, position) -> bool:
@@ -185,19 +257,26 @@ def is_equivalent(key: dict, known: list[dict]) -> str | None:
     return None
 
 
-def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again: bool) -> dict:
-    """Run every mutant of `name` (with `again`: only the last run's survivors, when
-    the module is unchanged since) and count the outcomes of all of them."""
+def mutate_module(
+    name: str, spec: dict, workdir: Path, known: list[dict], again: str | None, warm: Warm
+) -> dict:
+    """Run every mutant of `name` (with `again`, when the module is unchanged since
+    the last run: "survivors" only its survivors, "resume" only the mutants it did
+    not reach) and count the outcomes of all of them."""
     module = workdir / name
     source = module.read_text(encoding="utf-8")
     tree = parso.parse(source)
-    in_code, in_declaration = test_commands(spec)
+    in_code, in_declaration = test_commands(spec, warm)
     started = time.monotonic()
-    outcome, output = run_tests(in_declaration, 900)
-    baseline = time.monotonic() - started
-    if outcome != TestOutcome.SURVIVED:
-        sys.exit(f"{name}: the tests fail without any mutation:\n{output[-3000:]}")
-    timeout = max(30.0, 4 * baseline)
+    seconds = []
+    for command in dict.fromkeys((in_declaration, in_code)):
+        began = time.monotonic()
+        outcome, output = run_tests_warm_or_cold(command, 900)
+        seconds.append(time.monotonic() - began)
+        if outcome != TestOutcome.SURVIVED:
+            sys.exit(f"{name}: the tests fail without any mutation:\n{output[-3000:]}")
+    cold, baseline = seconds[0], seconds[-1]
+    timeout = max(30.0, 4 * cold)
 
     # Kept between runs (git-ignored) for --survivors; mutants are numbered per
     # module source, so a session is reused only for the very same source.
@@ -205,11 +284,14 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again
     stem = SESSIONS / name.replace("/", "_")
     session, digest = stem.with_suffix(".sqlite"), stem.with_suffix(".sha256")
     source_hash = hashlib.sha256(source.encode()).hexdigest()
-    again = again and session.exists() and digest.exists() and digest.read_text() == source_hash
+    if not (session.exists() and digest.exists() and digest.read_text() == source_hash):
+        again = None
     if not again:
         session.unlink(missing_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
-        if again:
+        if again == "resume":
+            items = list(db.pending_work_items)
+        elif again:
             items = [
                 item
                 for item, result in db.completed_work_items
@@ -221,7 +303,7 @@ def mutate_module(name: str, spec: dict, workdir: Path, known: list[dict], again
             items = list(db.pending_work_items)
         print(
             f"{name}: running {len(items)} of {db.num_work_items} mutants; "
-            f"tests take {baseline:.1f} s unmutated",
+            f"tests take {baseline:.1f} s unmutated ({cold:.1f} s in a fresh process)",
             flush=True,
         )
         for done, item in enumerate(items, 1):
@@ -285,6 +367,11 @@ def main(argv=None) -> int:
         action="store_true",
         help="run only the last run's survivors again (module unchanged; new tests only)",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="run only the mutants an interrupted run did not reach (module unchanged)",
+    )
     parser.add_argument("--min", type=float, default=95.0, help="the target score (%%)")
     args = parser.parse_args(argv)
 
@@ -305,12 +392,17 @@ def main(argv=None) -> int:
         workdir = Path(tmp) / "project"
         shutil.copytree(ROOT, workdir, ignore=COPY_IGNORE)
         os.chdir(workdir)
-        for name in chosen:
-            outcome = mutate_module(
-                name, modules[name], workdir, known.get(name, []), args.survivors
-            )
-            lines.append(report(name, outcome, args.diff))
-            print(lines[-1], flush=True)
+        warm = Warm(workdir)
+        again = "survivors" if args.survivors else "resume" if args.resume else None
+        try:
+            for name in chosen:
+                outcome = mutate_module(
+                    name, modules[name], workdir, known.get(name, []), again, warm
+                )
+                lines.append(report(name, outcome, args.diff))
+                print(lines[-1], flush=True)
+        finally:
+            warm.close()
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"\nScores (load average now {load}):")
     print("\n".join(lines))

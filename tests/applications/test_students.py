@@ -230,6 +230,26 @@ def test_the_api_tells_the_kind(application, mtm_staff):
     assert borrower_payload(borrower)["kind"] == "tillfalligt"
 
 
+def test_the_end_of_studies_cannot_be_emptied(application, mtm_staff, registrar_client):
+    # A temporary number's account always ends: emptying the date is a form error
+    # with the reason, never the database's refusal (a 500).
+    borrower = application.approve(by=mtm_staff)
+    edit = reverse("borrowers:edit", args=[borrower.code])
+    data = {
+        "first_name": "Mei",
+        "last_name": "Chen",
+        "email": borrower.email,
+        "identifier": borrower.display_identifier,
+        "valid_until": "",
+    }
+    response = registrar_client.post(edit, data)
+    [error] = response.context["form"].errors.as_data()["valid_until"]
+    assert error.code == "required_for_temporary"
+    assert error.messages == [
+        "Ange till och med vilket datum kontot gäller: högst till studiernas slut."
+    ]
+
+
 def test_edited_into_the_persons_personnummer(application, mtm_staff, registrar_client):
     borrower = application.approve(by=mtm_staff)
     edit = reverse("borrowers:edit", args=[borrower.code])

@@ -469,6 +469,15 @@ def test_display_and_masked_formats(identity_: Identity, shown: str, masked: str
     assert identity_.masked() == masked
 
 
+def test_an_identity_read_cannot_be_changed_afterwards() -> None:
+    # A value, like the number on the card: no code can alter the number a form
+    # has read, and equal numbers are one key (sets, caches).
+    parsed = parse("20071128-2384")
+    with pytest.raises(AttributeError):
+        parsed.value = "199001012385"  # type: ignore[misc]
+    assert {parsed, parse("071128-2384")} == {parsed}
+
+
 def test_repr_keeps_the_full_number_out_of_logs() -> None:
     assert "2384" not in repr(parse("20071128-2384"))
     assert "678" not in repr(parse_lma_number("12-345678"))
@@ -484,6 +493,8 @@ def test_repr_keeps_the_full_number_out_of_logs() -> None:
         pytest.param("200002292399", date(2018, 2, 28), 17, False, id="leap-day-28-february"),
         pytest.param("200002292399", date(2018, 3, 1), 18, True, id="leap-day-1-march"),
         pytest.param("200002292399", date(2020, 2, 29), 20, True, id="leap-day-in-a-leap-year"),
+        pytest.param("200711282384", date(2024, 2, 29), 16, False, id="a-minor-on-a-leap-day"),
+        pytest.param("200602282386", date(2024, 2, 29), 18, True, id="18-on-a-leap-day"),
     ],
 )
 def test_age_counts_whole_years(number: str, day: date, age: int, adult: bool) -> None:
@@ -581,6 +592,24 @@ def test_from_stored_rebuilds_the_identity(kind: str, value: str, expected: Iden
 def test_from_stored_refuses_what_was_never_stored(kind: str, value: str) -> None:
     with pytest.raises(ValueError):
         from_stored(kind, value)
+
+
+# --- MTM's temporary numbers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "born"),
+    [
+        pytest.param("19981231-A123", date(1998, 12, 31), id="december"),
+        pytest.param("20051015b042", date(2005, 10, 15), id="october-lower-case-no-dash"),
+    ],
+)
+def test_a_temporary_number_keeps_the_students_birth_date(text: str, born: date) -> None:
+    # Months 10-12 read both digits of the month: a student born in December is
+    # not made a February (no date) or January child.
+    parsed = parse_temporary_number(text)
+    assert (parsed.kind, parsed.birth_date) == (Kind.TEMPORARY, born)
+    assert from_stored("tillfalligt", parsed.value).birth_date == born
 
 
 # --- error codes and messages ------------------------------------------------------------------

@@ -34,6 +34,11 @@ BIRTH_DATE_ONLY = (
     "Det här är bara ett födelsedatum. Ett fullständigt personnummer behöver också de fyra "
     "sista siffrorna, till exempel ÅÅÅÅMMDD-NNNN. Ett LMA-nummer skrivs XX-XXXXXX."
 )
+LOOKS_LIKE_LMA = (
+    "Det här ser ut som ett LMA-nummer (åtta siffror, XX-XXXXXX). Skriv ett person- eller "
+    "samordningsnummer med 10 eller 12 siffror, eller registrera låntagaren med formuläret för "
+    "personer med LMA-kort."
+)
 FUTURE = "Kontrollera födelsedatumet: numret ger ett födelsedatum som är senare än i dag."
 LMA_SLASH = (
     "Skriv bara de åtta siffrorna före snedstrecket på LMA-kortet, som XX-XXXXXX. Det som står "
@@ -142,8 +147,30 @@ def test_the_centuries_18_19_and_20_are_accepted(door):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("door", PERSONAL_DOORS)
-def test_eight_digits_forming_a_birth_date_ask_for_the_last_four(door):
-    assert refusal(door, "19900101") == ("birth_date_only", BIRTH_DATE_ONLY)
+@pytest.mark.parametrize("born", ["19900101", "19851030", "20041231"])
+def test_eight_digits_forming_a_birth_date_ask_for_the_last_four(door, born):
+    # Both digits of the month and of the day count: 30 October and 31 December
+    # are dates too, not LMA numbers.
+    assert refusal(door, born) == ("birth_date_only", BIRTH_DATE_ONLY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("door", PERSONAL_DOORS)
+def test_eight_digits_of_todays_date_are_a_birth_date(door, time_machine):
+    # A baby born today is registered on the day: their date is a birth date too.
+    time_machine.move_to("2026-03-15 12:00")
+    assert refusal(door, "20260315") == ("birth_date_only", BIRTH_DATE_ONLY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("digits", ["19901332", "19900230", "17900101", "20260316"])
+def test_eight_digits_that_are_no_birth_date_are_taken_for_an_lma_number(digits, time_machine):
+    # Month 13, 30 February, the 1700s or tomorrow is no date of birth: eight such
+    # digits are an LMA number typed into the wrong field (MTM's one field reads it
+    # as one), not a personnummer missing its end.
+    time_machine.move_to("2026-03-15 12:00")
+    assert refusal(registrar_field, digits) == ("looks_like_lma", LOOKS_LIKE_LMA)
+    assert admin_field(digits).display() == f"{digits[:2]}-{digits[2:]}"
 
 
 # --- samordningsnummer with an unknown day ------------------------------------------------
@@ -168,6 +195,14 @@ def test_unknown_day_on_the_first_of_the_birth_month_may_be_born_today(door, tim
 def test_unknown_day_the_day_before_the_birth_month_is_the_future(door, time_machine):
     time_machine.move_to("2018-11-30 12:00")
     assert refusal(door, "20181260-2397") == ("future", FUTURE)
+
+
+@pytest.mark.django_db
+def test_mtm_admin_reads_an_mtm_temporary_number_in_its_one_field():
+    # MTM corrects a student's account by the number the approval gave it.
+    identity = admin_field("19981231-a123")
+    assert (identity.kind, identity.value) == ("tillfalligt", "19981231A123")
+    assert identity.birth_date == date(1998, 12, 31)
 
 
 # --- LMA numbers --------------------------------------------------------------------------

@@ -227,6 +227,15 @@ def guardian_doors(registrar, mtm_staff, library_a):
             id="18-tomorrow",
         ),
         pytest.param(
+            "2026-03-16",
+            (
+                "guardian_minor",
+                "Vårdnadshavaren måste vara 18 år eller äldre. Kontrollera vårdnadshavarens "
+                "födelsedatum.",
+            ),
+            id="born-today-is-a-minor-not-the-future",
+        ),
+        pytest.param(
             "2026-03-17",
             ("future", "Vårdnadshavarens födelsedatum kan inte vara senare än i dag."),
             id="born-tomorrow",
@@ -300,6 +309,17 @@ def test_a_protected_identitys_email_gets_contact_mtm_from_registrars_and_taken_
     )
 
 
+def test_a_library_account_marked_as_mtm_staff_still_gets_contact_mtm(email_doors, registrar):
+    # MTM is staff *without* a library: a library's account that also has the
+    # MTM-staff box ticked is still a registrar and learns nothing more.
+    registrar.is_staff = True
+    registrar.save(update_fields=["is_staff"])
+    protected = BorrowerFactory(protected=True)
+    assert ask(email_doors, REGISTRAR_DOORS, registrar, protected.email) == dict.fromkeys(
+        REGISTRAR_DOORS, ("contact_mtm", CONTACT_MTM)
+    )
+
+
 def test_the_staff_members_own_email_is_refused_at_every_door(email_doors, registrar, mtm_staff):
     for names, staff in ((REGISTRAR_DOORS, registrar), (ADMIN_DOORS, mtm_staff)):
         answers = ask(email_doors, names, staff, staff.email.upper())
@@ -364,6 +384,19 @@ def test_what_may_change_on_an_lma_or_samordningsnummer_account_is_the_same_at_e
     )
     answers = {door: answer(borrower, number) for door, answer in number_doors.items()}
     assert answers == dict.fromkeys(number_doors, expected)
+
+
+def test_mtm_cannot_turn_a_samordningsnummer_account_into_an_lma_account(number_doors, library_a):
+    # MTM's one number field reads an LMA number (the registrar's field refuses
+    # one by its shape); the account itself cannot change kind.
+    borrower = BorrowerFactory(
+        library=library_a, samordningsnummer=True, identifier=SAMORDNINGSNUMMER
+    )
+    assert number_doors["admin-change"](borrower, "99-000012") == (
+        "personnummer_to_lma",
+        "Ett konto med personnummer eller samordningsnummer kan inte ändras till ett konto med "
+        "LMA-nummer. Skapa ett nytt konto med LMA-numret och radera sedan det här kontot.",
+    )
 
 
 def test_only_mtm_corrects_a_personnummer(number_doors, library_a):
