@@ -6,7 +6,7 @@ concurrent users, with locust headless; prints throughput, p50, p95, p99 and err
 
 --no-think is the closed-loop mode for throughput: every user asks again as soon as
 its answer came (no reading time), so req/s is what the stack serves, not what the
-users ask for (with 0.5–2 s of reading, 8 users ask for about 6 req/s).
+users ask for (with 0.5-2 s of reading, 8 users ask for about 6 req/s).
 
 The database must already be migrated and seeded by `manage.py seed_scale` (make
 loadtest does both): its registrars (registrerare.N@seed-scale.example) are the
