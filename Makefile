@@ -84,6 +84,7 @@ e2e: install
 ## make loadtest: registrars' day mix with locust at 1, 8 and 32 users against the e2e stack on
 ## a seed_scale database of LOADTEST_N borrowers (seeding skipped when it holds that N);
 ## prints throughput, p50/p95/p99 and errors. Not part of make test or CI; docs/performance.md.
+## Throughput (closed loop, no reading time): make loadtest LOADTEST_ARGS="--users 8 --no-think".
 LOADTEST_N ?= 100000
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_loadtest
 LOADTEST_ARGS ?=

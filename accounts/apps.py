@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.admin.forms import AdminAuthenticationForm
         from django_otp.admin import OTPAdminSite
 
+        from . import mfa  # noqa: F401 (its signals keep the second factor's generation)
+
         class SecondFactorAdminSite(OTPAdminSite):
             """django-otp's admin site: no admin page for a user whose session is
             not verified by a second factor. The password is given on the admin's

@@ -74,8 +74,18 @@ class StaffUser(AbstractBaseUser, PermissionsMixin):
         help_text=_("Deactivate instead of deleting when the person leaves the workplace."),
     )
     date_joined = models.DateTimeField(_("created"), default=timezone.now)
+    # Moves on whenever a second-factor device of this person stops or starts
+    # vouching for them (accounts.mfa's signals): a verified session remembers the
+    # generation it was verified in, so no device has to be read on each request.
+    second_factor_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StaffUserManager()
+
+    # The second factor of the current session, set per request by
+    # accounts.middleware.VerifiedSessionMiddleware (django-otp's API: is_verified()
+    # and otp_device). Outside a request nobody is verified.
+    _otp_verified = False
+    _otp_persistent_id = None
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -125,6 +135,31 @@ class StaffUser(AbstractBaseUser, PermissionsMixin):
     @property
     def is_head_admin(self) -> bool:
         return self.is_registrar and self.role == Role.HEAD_ADMIN
+
+    def is_verified(self) -> bool:
+        """This session has given a second factor that still vouches for the person."""
+        return self._otp_verified
+
+    @property
+    def otp_device(self):
+        """The device that verified this session, read only when a page asks."""
+        if not self._otp_verified:
+            return None
+        if "_otp_device" not in self.__dict__:
+            from django_otp.models import Device
+
+            device = Device.from_persistent_id(self._otp_persistent_id)
+            if device is not None and (device.user_id != self.pk or not device.confirmed):
+                device = None
+            self.__dict__["_otp_device"] = device
+        return self.__dict__["_otp_device"]
+
+    @otp_device.setter
+    def otp_device(self, device):
+        # django_otp.login() sets it once a device has verified this request.
+        self.__dict__["_otp_device"] = device
+        self._otp_verified = device is not None
+        self._otp_persistent_id = device.persistent_id if device is not None else None
 
 
 def end_sessions_of(user) -> int:

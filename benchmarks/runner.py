@@ -30,7 +30,6 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import mfa
@@ -135,7 +134,7 @@ def _sign_in(client: Client, user) -> None:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mfa.remember_verified(session, device)
     session.save()
 
 

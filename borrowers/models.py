@@ -73,6 +73,11 @@ class AgreementText(models.Model):
         return cls.objects.order_by("-updated_at", "-pk").first()
 
 
+def expiring_q(days: int, today: date) -> Q:
+    """Valid today, and the validity ends within `days` days (inclusive)."""
+    return Q(valid_until__gte=today, valid_until__lte=today + timedelta(days=days))
+
+
 class BorrowerQuerySet(models.QuerySet):
     def visible_to(self, staff) -> "BorrowerQuerySet":
         # SECURITY: the only door for registrar views. Own main library and its
@@ -112,7 +117,14 @@ class BorrowerQuerySet(models.QuerySet):
 
     def expiring_within(self, days: int, today: date) -> "BorrowerQuerySet":
         """Valid today, and the validity ends within `days` days (inclusive)."""
-        return self.filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=days))
+        return self.filter(expiring_q(days, today))
+
+    def count_with_expiring(self, days: int, today: date) -> tuple[int, int]:
+        """(all, those expiring_within) in one pass: the start page's two figures."""
+        counts = self.aggregate(
+            total=models.Count("*"), expiring=models.Count("pk", filter=expiring_q(days, today))
+        )
+        return counts["total"], counts["expiring"]
 
     def with_email(self, email: str) -> "BorrowerQuerySet":
         # Lower(email) = lower(%s) is what the unique index serves.

@@ -30,7 +30,7 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # threads each was kept because it overlaps the database waits with the least memory
 # (2 processes instead of 8) and keeps 8 requests in flight. Every thread holds one
 # persistent database connection (CONN_MAX_AGE): at most workers x threads per host.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A request taking longer than this is a bug or a stuck database: the worker is

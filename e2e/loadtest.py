@@ -2,6 +2,11 @@
 concurrent users, with locust headless; prints throughput, p50, p95, p99 and errors.
 
     python -m e2e.loadtest --database-url postgres://…/registry_loadtest [--users 1,8,32] [--seconds 30]
+        [--no-think]
+
+--no-think is the closed-loop mode for throughput: every user asks again as soon as
+its answer came (no reading time), so req/s is what the stack serves, not what the
+users ask for (with 0.5-2 s of reading, 8 users ask for about 6 req/s).
 
 The database must already be migrated and seeded by `manage.py seed_scale` (make
 loadtest does both): its registrars (registrerare.N@seed-scale.example) are the
@@ -68,7 +73,9 @@ def log_in(stack: Stack, email: str) -> dict[str, str]:
     return {c.name: c.value for c in jar}
 
 
-def run_locust(stack: Stack, users: int, seconds: int, sessions: list[dict]) -> dict:
+def run_locust(
+    stack: Stack, users: int, seconds: int, sessions: list[dict], *, think: bool = True
+) -> dict:
     prefix = stack.tmp / f"locust_{users}"
     subprocess.run(
         [
@@ -95,6 +102,7 @@ def run_locust(stack: Stack, users: int, seconds: int, sessions: list[dict]) -> 
             **os.environ,
             "LOADTEST_SESSIONS": json.dumps(sessions),
             "LOADTEST_CA": str(stack.ca_file),
+            "LOADTEST_THINK": "1" if think else "0",
         },
         check=False,  # locust exits 1 when any request failed: the table says so
         stdout=subprocess.DEVNULL,
@@ -140,6 +148,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("LOADTEST_DATABASE_URL"))
     parser.add_argument("--users", default="1,8,32")
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument(
+        "--no-think", action="store_true", help="closed loop: no reading time between requests"
+    )
     args = parser.parse_args()
     if not args.database_url:
         sys.exit("--database-url (or LOADTEST_DATABASE_URL) is needed: a seed_scale database")
@@ -151,11 +162,19 @@ def main() -> None:
         stack.start()
         print(f"uptime at the start: {subprocess.check_output(['uptime'], text=True).strip()}")
         [(borrowers,)] = stack.sql("SELECT count(*) FROM borrowers_borrower")
-        print(f"{borrowers} borrowers; gunicorn workers: {os.environ['E2E_GUNICORN_WORKERS']}")
+        gunicorn = ", ".join(
+            f"{name.lower()} {os.environ.get(f'E2E_GUNICORN_{name}', 'conf default')}"
+            for name in ("WORKERS", "THREADS", "WORKER_CLASS")
+        )
+        mode = "closed loop (no think time)" if args.no_think else "0.5–2 s think time"
+        print(f"{borrowers} borrowers; gunicorn: {gunicorn}; {mode}")
         emails = registrar_emails(stack, max(levels))
         stack.enrol_totp(*emails)  # an authenticator app each, keys known to this run
         sessions = [log_in(stack, email) for email in emails]
-        results = [run_locust(stack, users, args.seconds, sessions) for users in levels]
+        results = [
+            run_locust(stack, users, args.seconds, sessions, think=not args.no_think)
+            for users in levels
+        ]
         print_table(results)
         print(f"\nuptime at the end: {subprocess.check_output(['uptime'], text=True).strip()}")
     finally:

@@ -2,7 +2,10 @@
 
 Each simulated registrar uses a session that loadtest.py opened beforehand (so
 Argon2 logins are not part of the figures) and, between requests, waits 0.5-2 s
-like a person reading a page. Only ever against 127.0.0.1 (Caddy of the e2e stack).
+like a person reading a page; with LOADTEST_THINK=0 (make loadtest's closed-loop
+mode, --no-think) it asks again as soon as an answer came, so the figures are the
+stack's throughput rather than the users' pace. Only ever against 127.0.0.1 (Caddy
+of the e2e stack).
 """
 
 import json
@@ -12,7 +15,7 @@ import re
 from html.parser import HTMLParser
 from itertools import count
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 from stdnum import luhn
 
 SESSIONS = json.loads(os.environ["LOADTEST_SESSIONS"])  # [{cookie name: value}, …]
@@ -65,8 +68,11 @@ def new_personnummer() -> str:
     return f"19{birth}{serial}{luhn.calc_check_digit(birth + serial)}"
 
 
+THINK = os.environ.get("LOADTEST_THINK", "1") != "0"
+
+
 class Registrar(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(0.5, 2) if THINK else constant(0)
 
     def on_start(self):
         self.client.verify = os.environ["LOADTEST_CA"]

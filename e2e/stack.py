@@ -89,6 +89,12 @@ class Stack:
             "MAIL_RETRY_BASE_SECONDS": "1",
             "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
             "GUNICORN_WORKERS": os.environ.get("E2E_GUNICORN_WORKERS", "2"),
+            # deploy/gunicorn.conf.py's own defaults unless a load test compares others.
+            **{
+                name: os.environ[f"E2E_{name}"]
+                for name in ("GUNICORN_THREADS", "GUNICORN_WORKER_CLASS")
+                if f"E2E_{name}" in os.environ
+            },
             "PYTHONUNBUFFERED": "1",
         }
 

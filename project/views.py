@@ -19,15 +19,17 @@ from transfers.models import TransferRequest
 def start(request):
     """Registrars and head administrators: the start page of their library. It lives
     in the roof because it counts borrowers, transfers and applications."""
-    borrowers = Borrower.objects.visible_to(request.user)
     today = timezone.localdate()
+    borrower_count, expiring_count = Borrower.objects.visible_to(request.user).count_with_expiring(
+        EXPIRY_NOTICE_DAYS, today
+    )
     return render(
         request,
         "libraries/start.html",
         {
             "library": request.user.library,
-            "borrower_count": borrowers.count(),
-            "expiring_count": borrowers.expiring_within(EXPIRY_NOTICE_DAYS, today).count(),
+            "borrower_count": borrower_count,
+            "expiring_count": expiring_count,
             "expiry_notice_days": EXPIRY_NOTICE_DAYS,
             "pending_transfer_count": TransferRequest.objects.incoming_for(request.user).count(),
             "pending_applications": pending_account_applications(request.user),

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.VerifiedSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "registry.middleware.SessionLifetimeMiddleware",
     "registry.middleware.NoStoreForPersonalDataMiddleware",

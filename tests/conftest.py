@@ -59,14 +59,15 @@ def _reference_data(request):
 
 def verify_second_factor(client, user):
     """As if `user` had given a code from their app in this client's session."""
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import mfa
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mfa.remember_verified(session, device)
     session.save()
 
 

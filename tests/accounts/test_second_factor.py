@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -187,3 +188,66 @@ def test_a_passkey_can_be_the_first_second_factor(client, registrar, settings):
     client.force_login(registrar, second_factor=False)
     response = client.post(reverse("otp_webauthn:credential-registration-begin"))
     assert response.status_code == 200 and response.json()["rp"]["id"] == "testserver"
+
+
+def _two_verified_sessions(user, device):
+    """The same person verified in two browsers, both with the app's code."""
+    browsers = []
+    for minutes in range(2):  # a code is used once: the second browser a minute on
+        browser = Client()
+        browser.force_login(user, second_factor=False)
+        with time_machine.travel(later() + timedelta(minutes=minutes), tick=True):
+            assert browser.post(VERIFY, {"code": code_of(device)}).status_code == 302
+        assert browser.get(reverse("admin:index")).status_code == 200
+        browsers.append(browser)
+    return browsers
+
+
+def test_mtm_resetting_the_second_factor_ends_every_verified_session(mtm_staff, app):
+    """Sessions are verified without reading the device on each request (issue 23),
+    yet the reset of the devices still ends them at their next request."""
+    first, second = _two_verified_sessions(mtm_staff, app)
+    mfa.reset(mtm_staff, by=mtm_staff)
+    for browser in (first, second):
+        response = browser.get(reverse("admin:index"))
+        assert response.status_code == 302 and response.url.startswith(ENROL)
+
+
+def test_removing_a_device_in_the_admin_ends_the_sessions_it_verified(mtm_staff, app):
+    """Whichever door deletes the device (here the ORM, as the admin's delete does)."""
+    first, second = _two_verified_sessions(mtm_staff, app)
+    TOTPDevice.objects.filter(pk=app.pk).delete()
+    TOTPDevice.objects.create(user=mtm_staff, name="app", confirmed=True)  # a new one at once
+    for browser in (first, second):
+        response = browser.get(reverse("admin:index"))
+        assert response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+def test_a_device_unconfirmed_elsewhere_ends_the_sessions_too(mtm_staff, app):
+    first, _ = _two_verified_sessions(mtm_staff, app)
+    app.confirmed = False
+    app.save()
+    assert first.get(reverse("admin:index")).url.startswith(ENROL)
+
+
+def test_the_session_that_adds_a_second_factor_stays_verified(registrar_client, registrar):
+    """New recovery codes (a new device) end other sessions but not the one that asked."""
+    other = TOTPDevice.objects.create(user=registrar, name="app", confirmed=True)
+    session = registrar_client.session
+    mfa.remember_verified(session, other)
+    session.save()
+    before = type(registrar).objects.get(pk=registrar.pk).second_factor_generation
+    registrar_client.post(reverse("accounts:mfa_recovery_codes"))
+    after = type(registrar).objects.get(pk=registrar.pk).second_factor_generation
+    assert after > before  # the new recovery device moved it on
+    profile = registrar_client.get(reverse("accounts:profile"))
+    assert profile.status_code == 200 and profile.wsgi_request.user.is_verified()
+
+
+def test_a_verified_page_reads_no_device(client, mtm_staff, app, django_assert_num_queries):
+    client.force_login(mtm_staff)
+    client.get(reverse("admin:index"))
+    response = client.get(reverse("admin:index"))
+    assert response.wsgi_request.user.is_verified()
+    with django_assert_num_queries(1):  # only where a page asks for it
+        assert response.wsgi_request.user.otp_device == app

@@ -152,6 +152,19 @@ def test_the_empty_page_reads_the_session_and_the_user_and_writes_nothing(regist
     assert "libraries_library" in queries[1]["sql"]  # the library comes with the user
 
 
+@override_settings(ROOT_URLCONF="benchmarks.urls", STAFF_MFA_REQUIRED=True)
+def test_the_empty_page_with_a_verified_second_factor_is_still_two_queries(client, registrar):
+    """As in production, where library staff give a second factor: the session is
+    verified by its generation, read with the user, not by a device query."""
+    client.force_login(registrar)
+    url = f"/{BASELINE_PATH}"
+    assert client.get(url).wsgi_request.user.is_verified()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and response.wsgi_request.user.is_verified()
+    assert len(queries) <= 2, [q["sql"] for q in queries]
+
+
 def test_a_list_page_reads_only_the_columns_it_shows(
     library_a, branch_a, library_b, registrar_client
 ):
