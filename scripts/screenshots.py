@@ -44,7 +44,9 @@ def serve(env: dict) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    # A busy machine can take a minute to run the system checks and start.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{BASE}/konto/logga-in/", timeout=1)  # noqa: S310 (local)
             return server
