@@ -120,6 +120,30 @@ def test_extending_the_validity_takes_the_account_off_the_list(expired, time_mac
     assert not DeletionNotice.objects.exists()
 
 
+def test_an_account_extended_during_the_run_is_kept_and_the_others_still_go(
+    expired, time_machine, monkeypatch
+):
+    # Three listed accounts are due; while the run deletes the first, a registrar
+    # extends the second. The run keeps the second and goes on to the third.
+    first, extended, last = expired(25), expired(25), expired(25)
+    run_on(time_machine, TODAY)
+    assert list(DeletionNotice.objects.order_by("pk").values_list("borrower", flat=True)) == [
+        first.pk,
+        extended.pk,
+        last.pk,
+    ]
+    delete_account = Borrower.delete_account
+
+    def meanwhile_extended(borrower, **kwargs):
+        if borrower.pk == first.pk:
+            Borrower.objects.filter(pk=extended.pk).update(valid_until=TODAY + timedelta(days=400))
+        return delete_account(borrower, **kwargs)
+
+    monkeypatch.setattr(Borrower, "delete_account", meanwhile_extended)
+    assert "2 deleted" in run_on(time_machine, TODAY + timedelta(days=30))
+    assert (exists(first), exists(extended), exists(last)) == (False, True, False)
+
+
 def test_a_longer_limit_takes_listed_accounts_off_the_list(expired, time_machine, settings):
     borrower = expired(25)
     run_on(time_machine, TODAY)
