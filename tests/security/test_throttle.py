@@ -203,6 +203,15 @@ def test_mina_sidor_spraying_locks_the_address_even_for_the_right_password(clien
     assert borrower_login(client, other.email, ip="10.7.0.2").status_code == 302
 
 
+def test_lenas_own_login_does_not_forgive_guesses_from_another_address(client, borrower):
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")
+    assert borrower_login(client, borrower.email).status_code == 302  # Lena, at home
+    client.logout()
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")  # the guesser's third
+    assert borrower_login(client, borrower.email, ip="10.6.0.9").status_code == 429
+
+
 def test_staff_reset_mails_are_limited_per_normalised_email(client, registrar):
     url = reverse("accounts:password_reset")
     for variant in ["rita@a.example", "RITA@a.example", "Rita@A.example", "rita@A.EXAMPLE"]:
