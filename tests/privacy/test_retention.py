@@ -110,6 +110,25 @@ def test_settings_change_the_limits(library_a, time_machine, settings):
     assert not exists(borrower)
 
 
+def test_a_limit_lengthened_and_reverted_keeps_the_day_first_listed(
+    library_a, time_machine, settings
+):
+    # Listed on 22 January under a 12-month limit; MTM tries 13 months on the very
+    # day the account would be listed under it, then goes back to 12. The account
+    # has been listed for the whole warning period since January: it goes the
+    # next day, with no fresh warning period.
+    settings.RETENTION_EXPIRED_MONTHS = 12
+    settings.RETENTION_WARNING_DAYS = 10
+    borrower = BorrowerFactory(library=library_a, valid_until=date(2025, 1, 31))
+    run_on(time_machine, date(2026, 1, 22))
+    settings.RETENTION_EXPIRED_MONTHS = 13  # deletion day 1 March: listed from 19 February
+    run_on(time_machine, date(2026, 2, 19))
+    assert DeletionNotice.objects.get().listed_on == date(2026, 1, 22)
+    settings.RETENTION_EXPIRED_MONTHS = 12
+    run_on(time_machine, date(2026, 2, 20))
+    assert not exists(borrower)
+
+
 @pytest.mark.parametrize("new_end", [TODAY + timedelta(days=365), None])
 def test_extending_the_validity_takes_the_account_off_the_list(expired, time_machine, new_end):
     borrower = expired(25)
