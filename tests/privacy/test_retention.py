@@ -139,28 +139,39 @@ def test_extending_the_validity_takes_the_account_off_the_list(expired, time_mac
     assert not DeletionNotice.objects.exists()
 
 
-def test_an_account_extended_during_the_run_is_kept_and_the_others_still_go(
-    expired, time_machine, monkeypatch
+@pytest.mark.parametrize("meanwhile", ["extended", "deleted"])
+def test_an_account_changed_during_the_run_is_skipped_and_the_others_still_go(
+    expired, time_machine, monkeypatch, meanwhile
 ):
     # Three listed accounts are due; while the run deletes the first, a registrar
-    # extends the second. The run keeps the second and goes on to the third.
-    first, extended, last = expired(25), expired(25), expired(25)
+    # extends (or deletes) the second. The run leaves it and goes on to the third.
+    first, second, last = expired(25), expired(25), expired(25)
     run_on(time_machine, TODAY)
     assert list(DeletionNotice.objects.order_by("pk").values_list("borrower", flat=True)) == [
         first.pk,
-        extended.pk,
+        second.pk,
         last.pk,
     ]
     delete_account = Borrower.delete_account
 
-    def meanwhile_extended(borrower, **kwargs):
+    def registrar_meanwhile(borrower, **kwargs):
         if borrower.pk == first.pk:
-            Borrower.objects.filter(pk=extended.pk).update(valid_until=TODAY + timedelta(days=400))
+            if meanwhile == "extended":
+                second.update_details(by=None, valid_until=TODAY + timedelta(days=400))
+            else:
+                delete_account(Borrower.objects.get(pk=second.pk), by=None)
         return delete_account(borrower, **kwargs)
 
-    monkeypatch.setattr(Borrower, "delete_account", meanwhile_extended)
+    monkeypatch.setattr(Borrower, "delete_account", registrar_meanwhile)
     assert "2 deleted" in run_on(time_machine, TODAY + timedelta(days=30))
-    assert (exists(first), exists(extended), exists(last)) == (False, True, False)
+    assert (exists(first), exists(second), exists(last)) == (False, meanwhile == "extended", False)
+
+
+def test_a_dry_run_on_the_deletion_day_counts_the_account(library_a, time_machine):
+    BorrowerFactory(library=library_a, valid_until=date(2024, 3, 15))  # goes 2026-03-16
+    run_on(time_machine, date(2026, 2, 14))  # listed on the first day: 30 days ahead
+    assert "0 deleted" in run_on(time_machine, date(2026, 3, 15), "--dry-run")
+    assert "1 deleted" in run_on(time_machine, date(2026, 3, 16), "--dry-run")
 
 
 def test_a_longer_limit_takes_listed_accounts_off_the_list(expired, time_machine, settings):
