@@ -139,12 +139,13 @@ def test_extending_the_validity_takes_the_account_off_the_list(expired, time_mac
     assert not DeletionNotice.objects.exists()
 
 
-@pytest.mark.parametrize("meanwhile", ["extended", "deleted"])
+@pytest.mark.parametrize("meanwhile", ["extended", "shortened", "deleted"])
 def test_an_account_changed_during_the_run_is_skipped_and_the_others_still_go(
     expired, time_machine, monkeypatch, meanwhile
 ):
     # Three listed accounts are due; while the run deletes the first, a registrar
-    # extends (or deletes) the second. The run leaves it and goes on to the third.
+    # changes the second's end date (a new date needs a new notice, even an earlier
+    # one) or deletes it. The run leaves it and goes on to the third.
     first, second, last = expired(25), expired(25), expired(25)
     run_on(time_machine, TODAY)
     assert list(DeletionNotice.objects.order_by("pk").values_list("borrower", flat=True)) == [
@@ -158,13 +159,15 @@ def test_an_account_changed_during_the_run_is_skipped_and_the_others_still_go(
         if borrower.pk == first.pk:
             if meanwhile == "extended":
                 second.update_details(by=None, valid_until=TODAY + timedelta(days=400))
+            elif meanwhile == "shortened":
+                second.update_details(by=None, valid_until=add_months(TODAY, -30))
             else:
                 delete_account(Borrower.objects.get(pk=second.pk), by=None)
         return delete_account(borrower, **kwargs)
 
     monkeypatch.setattr(Borrower, "delete_account", registrar_meanwhile)
     assert "2 deleted" in run_on(time_machine, TODAY + timedelta(days=30))
-    assert (exists(first), exists(second), exists(last)) == (False, meanwhile == "extended", False)
+    assert (exists(first), exists(second), exists(last)) == (False, meanwhile != "deleted", False)
 
 
 def test_a_dry_run_on_the_deletion_day_counts_the_account(library_a, time_machine):
