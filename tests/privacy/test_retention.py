@@ -123,7 +123,8 @@ def test_a_limit_lengthened_and_reverted_keeps_the_day_first_listed(
     run_on(time_machine, date(2026, 1, 22))
     settings.RETENTION_EXPIRED_MONTHS = 13  # deletion day 1 March: listed from 19 February
     run_on(time_machine, date(2026, 2, 19))
-    assert DeletionNotice.objects.get().listed_on == date(2026, 1, 22)
+    notice = DeletionNotice.objects.get()
+    assert (notice.listed_on, notice.delete_on) == (date(2026, 1, 22), date(2026, 3, 1))
     settings.RETENTION_EXPIRED_MONTHS = 12
     run_on(time_machine, date(2026, 2, 20))
     assert not exists(borrower)
