@@ -13,6 +13,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower
 from notifications.models import MailKind, MailStatus, OutgoingMail
+from privacy import retention
 from privacy.models import DeletionNotice
 from privacy.retention import add_months, deletion_date
 from tests.factories import BorrowerFactory
@@ -169,6 +170,25 @@ def test_an_account_changed_during_the_run_is_skipped_and_the_others_still_go(
     monkeypatch.setattr(Borrower, "delete_account", registrar_meanwhile)
     assert "2 deleted" in run_on(time_machine, TODAY + timedelta(days=30))
     assert (exists(first), exists(second), exists(last)) == (False, meanwhile != "deleted", False)
+
+
+def test_two_runs_at_once_list_an_account_once(expired, time_machine, monkeypatch):
+    # Cron started twice: the other run lists the account between this run's
+    # query and its insert. This run updates that notice instead of failing.
+    borrower = expired(25)
+    due_for_listing = retention.due_for_listing
+
+    def listed_meanwhile(today):
+        due = due_for_listing(today)
+        DeletionNotice.objects.create(
+            borrower=borrower, valid_until=borrower.valid_until, listed_on=today, delete_on=today
+        )
+        return due
+
+    monkeypatch.setattr(retention, "due_for_listing", listed_meanwhile)
+    run_on(time_machine, TODAY)
+    notice = DeletionNotice.objects.get()
+    assert (notice.borrower, notice.delete_on) == (borrower, TODAY + timedelta(days=30))
 
 
 def test_a_dry_run_on_the_deletion_day_counts_the_account(library_a, time_machine):
