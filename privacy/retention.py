@@ -150,7 +150,7 @@ def _delete_listed_accounts(today: date, *, dry_run: bool) -> int:
     if dry_run:
         return sum(deletion_date(n.valid_until) <= today for n in due.only("valid_until"))
     deleted = 0
-    for notice_id in due.values_list("pk", flat=True):
+    for notice_id in due.order_by("pk").values_list("pk", flat=True):  # as listed
         with transaction.atomic():
             # Locked and checked again: a registrar may have extended it a moment ago.
             notice = (

@@ -178,6 +178,45 @@ def test_samordningsnummer_validity_is_the_same_at_every_door(
     assert answers == dict.fromkeys(validity_doors, expected)
 
 
+LMA_PAST = (
+    "LMA-kortet har gått ut. Ett konto kräver ett giltigt kort: ange dagens datum eller ett senare."
+)
+
+
+def test_an_expired_lma_card_is_named_at_every_door(registrar, mtm_staff, library_a):
+    # A registrar typing yesterday's date from an LMA card is told the card has
+    # expired, not the general "the date has passed": through every door.
+    lma = BorrowerFactory(library=library_a, lma=True, identifier="99000011")
+    yesterday = "2026-03-15"
+    answers = {
+        "create": first_error(
+            CREATE_FORMS["lma_adult"](
+                valid_data("lma_adult", identifier="99-000012", valid_until=yesterday),
+                registrar=registrar,
+            ),
+            "valid_until",
+        ),
+        "edit": first_error(edit_form(registrar, lma, valid_until=yesterday), "valid_until"),
+        "admin-add": first_error(
+            admin_form(
+                mtm_staff,
+                admin_data(
+                    number="99-000012",
+                    email="ny@post.example",
+                    library=library_a.pk,
+                    valid_until=yesterday,
+                ),
+            ),
+            "valid_until",
+        ),
+        "admin-change": first_error(
+            admin_form(mtm_staff, admin_data(lma, valid_until=yesterday), instance=lma),
+            "valid_until",
+        ),
+    }
+    assert answers == dict.fromkeys(answers, ("past", LMA_PAST))
+
+
 # --- the guardian: 18 or older ---------------------------------------------------------------
 
 

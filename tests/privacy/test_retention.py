@@ -13,6 +13,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower
 from notifications.models import MailKind, MailStatus, OutgoingMail
+from privacy import retention
 from privacy.models import DeletionNotice
 from privacy.retention import add_months, deletion_date
 from tests.factories import BorrowerFactory
@@ -110,6 +111,26 @@ def test_settings_change_the_limits(library_a, time_machine, settings):
     assert not exists(borrower)
 
 
+def test_a_limit_lengthened_and_reverted_keeps_the_day_first_listed(
+    library_a, time_machine, settings
+):
+    # Listed on 22 January under a 12-month limit; MTM tries 13 months on the very
+    # day the account would be listed under it, then goes back to 12. The account
+    # has been listed for the whole warning period since January: it goes the
+    # next day, with no fresh warning period.
+    settings.RETENTION_EXPIRED_MONTHS = 12
+    settings.RETENTION_WARNING_DAYS = 10
+    borrower = BorrowerFactory(library=library_a, valid_until=date(2025, 1, 31))
+    run_on(time_machine, date(2026, 1, 22))
+    settings.RETENTION_EXPIRED_MONTHS = 13  # deletion day 1 March: listed from 19 February
+    run_on(time_machine, date(2026, 2, 19))
+    notice = DeletionNotice.objects.get()
+    assert (notice.listed_on, notice.delete_on) == (date(2026, 1, 22), date(2026, 3, 1))
+    settings.RETENTION_EXPIRED_MONTHS = 12
+    run_on(time_machine, date(2026, 2, 20))
+    assert not exists(borrower)
+
+
 @pytest.mark.parametrize("new_end", [TODAY + timedelta(days=365), None])
 def test_extending_the_validity_takes_the_account_off_the_list(expired, time_machine, new_end):
     borrower = expired(25)
@@ -118,6 +139,63 @@ def test_extending_the_validity_takes_the_account_off_the_list(expired, time_mac
     run_on(time_machine, TODAY + timedelta(days=30))
     assert exists(borrower)
     assert not DeletionNotice.objects.exists()
+
+
+@pytest.mark.parametrize("meanwhile", ["extended", "shortened", "deleted"])
+def test_an_account_changed_during_the_run_is_skipped_and_the_others_still_go(
+    expired, time_machine, monkeypatch, meanwhile
+):
+    # Three listed accounts are due; while the run deletes the first, a registrar
+    # changes the second's end date (a new date needs a new notice, even an earlier
+    # one) or deletes it. The run leaves it and goes on to the third.
+    first, second, last = expired(25), expired(25), expired(25)
+    run_on(time_machine, TODAY)
+    assert list(DeletionNotice.objects.order_by("pk").values_list("borrower", flat=True)) == [
+        first.pk,
+        second.pk,
+        last.pk,
+    ]
+    delete_account = Borrower.delete_account
+
+    def registrar_meanwhile(borrower, **kwargs):
+        if borrower.pk == first.pk:
+            if meanwhile == "extended":
+                second.update_details(by=None, valid_until=TODAY + timedelta(days=400))
+            elif meanwhile == "shortened":
+                second.update_details(by=None, valid_until=add_months(TODAY, -30))
+            else:
+                delete_account(Borrower.objects.get(pk=second.pk), by=None)
+        return delete_account(borrower, **kwargs)
+
+    monkeypatch.setattr(Borrower, "delete_account", registrar_meanwhile)
+    assert "2 deleted" in run_on(time_machine, TODAY + timedelta(days=30))
+    assert (exists(first), exists(second), exists(last)) == (False, meanwhile != "deleted", False)
+
+
+def test_two_runs_at_once_list_an_account_once(expired, time_machine, monkeypatch):
+    # Cron started twice: the other run lists the account between this run's
+    # query and its insert. This run updates that notice instead of failing.
+    borrower = expired(25)
+    due_for_listing = retention.due_for_listing
+
+    def listed_meanwhile(today):
+        due = due_for_listing(today)
+        DeletionNotice.objects.create(
+            borrower=borrower, valid_until=borrower.valid_until, listed_on=today, delete_on=today
+        )
+        return due
+
+    monkeypatch.setattr(retention, "due_for_listing", listed_meanwhile)
+    run_on(time_machine, TODAY)
+    notice = DeletionNotice.objects.get()
+    assert (notice.borrower, notice.delete_on) == (borrower, TODAY + timedelta(days=30))
+
+
+def test_a_dry_run_on_the_deletion_day_counts_the_account(library_a, time_machine):
+    BorrowerFactory(library=library_a, valid_until=date(2024, 3, 15))  # goes 2026-03-16
+    run_on(time_machine, date(2026, 2, 14))  # listed on the first day: 30 days ahead
+    assert "0 deleted" in run_on(time_machine, date(2026, 3, 15), "--dry-run")
+    assert "1 deleted" in run_on(time_machine, date(2026, 3, 16), "--dry-run")
 
 
 def test_a_longer_limit_takes_listed_accounts_off_the_list(expired, time_machine, settings):

@@ -135,6 +135,25 @@ def test_a_successful_login_does_not_clear_the_address_count(client, registrar, 
     assert staff_login(client, registrar.email).status_code == 429
 
 
+def test_a_successful_login_does_not_forgive_guesses_from_another_address(client, registrar):
+    # Someone guesses Rita's password from elsewhere; her own login at the library
+    # forgets only her failures there, so the guesser is locked all the same.
+    fail(client, registrar.email, 2, ip="10.0.0.9")
+    assert staff_login(client, registrar.email).status_code == 302
+    client.logout()
+    fail(client, registrar.email, 1, ip="10.0.0.9")
+    assert staff_login(client, registrar.email, ip="10.0.0.9").status_code == 429
+
+
+def test_at_the_strictest_limit_the_first_try_still_gets_in(client, registrar, settings):
+    # AXES_FAILURE_LIMIT = 1: one wrong password locks, no failure yet locks nothing.
+    settings.AXES_FAILURE_LIMIT = 1
+    assert staff_login(client, registrar.email).status_code == 302
+    client.logout()
+    fail(client, registrar.email, 1)
+    assert staff_login(client, registrar.email).status_code == 429
+
+
 def test_every_lock_lifts_by_itself(client, registrar):
     with time_machine.travel("2026-11-28 09:00 +01:00", tick=False):
         for n in range(7):
@@ -172,6 +191,25 @@ def test_mina_sidor_account_and_address_limits(client, borrower):
     for n in range(7):
         borrower_login(client, f"gissning{n}@post.example", "fel", ip="10.7.0.1")
     assert borrower_login(client, "annan@post.example", ip="10.7.0.1").status_code == 429
+
+
+def test_mina_sidor_spraying_locks_the_address_even_for_the_right_password(client, library_a):
+    other = with_password(BorrowerFactory(library=library_a, email="olle@post.example"))
+    for n in range(7):  # exactly AXES_ADDRESS_FAILURE_LIMIT
+        borrower_login(client, f"gissning{n}@post.example", "fel", ip="10.7.0.1")
+    # Olle's right password is refused from that address, not checked…
+    assert borrower_login(client, other.email, ip="10.7.0.1").status_code == 429
+    # …but he logs in from his own.
+    assert borrower_login(client, other.email, ip="10.7.0.2").status_code == 302
+
+
+def test_lenas_own_login_does_not_forgive_guesses_from_another_address(client, borrower):
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")
+    assert borrower_login(client, borrower.email).status_code == 302  # Lena, at home
+    client.logout()
+    borrower_login(client, borrower.email, "fel", ip="10.6.0.9")  # the guesser's third
+    assert borrower_login(client, borrower.email, ip="10.6.0.9").status_code == 429
 
 
 def test_staff_reset_mails_are_limited_per_normalised_email(client, registrar):

@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from accounts import borrower_throttle as throttle
+from accounts.models import LoginFailure
 from audit.log import keyed_hash
 from audit.models import Action, AuditEvent
 from borrowers.models import Service
@@ -231,6 +233,20 @@ def test_failures_per_token_are_rate_limited(client, borrower, service_token, se
     plain = other.generate()
     other.save()
     assert call_api(client, plain).json()["ok"] is True
+
+
+def test_a_leaked_token_gets_the_documented_1000_guesses_and_no_more(
+    client, borrower, service_token
+):
+    # No LOGIN_CHECK_TOKEN_FAILURE_LIMIT set: the README's default, 1000, holds.
+    source = throttle.source_key(throttle.api_source(service_token.pk))
+    LoginFailure.objects.bulk_create(
+        LoginFailure(channel=throttle.Channel.API, account=f"gissning{n}", source=source)
+        for n in range(999)
+    )
+    guess = call_api(client, service_token.plain, email="gissning@post.example")
+    assert guess.status_code != 429  # the thousandth guess is still checked…
+    assert call_api(client, service_token.plain).status_code == 429  # …then none
 
 
 def test_every_call_is_audited_without_password_or_email(client, borrower, service_token):

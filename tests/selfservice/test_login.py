@@ -130,6 +130,14 @@ def test_repeated_failures_lock_the_account_from_that_address(client, borrower, 
     assert login(client, ip="10.0.0.2").status_code == 302
 
 
+def test_the_borrower_is_told_the_cool_off_that_is_set(client, borrower, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(hours=1)
+    for _ in range(3):
+        locked = login(client, password="fel")
+    assert locked.status_code == 429
+    assert "60 minuter" in locked.content.decode()
+
+
 def test_unknown_addresses_are_throttled_alike(client, db):
     for _ in range(2):
         login(client, email="ingen@post.example", password="fel")
