@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from borrowers.views import manage
-from tests.factories import BorrowerFactory, StaffFactory
+from tests.factories import BorrowerFactory, LibraryFactory, StaffFactory
 
 TODAY = date(2026, 3, 27)
 
@@ -115,6 +115,50 @@ def test_lists_are_paginated_with_the_current_page_marked(registrar_client, libr
     assert "5 låntagare, sida 2 av 3" in html
     assert '<nav aria-label="Sidnumrering"' in html
     assert 'href="?sida=2" aria-current="page"' in html
+
+
+@pytest.mark.parametrize("page_size", [2, 3])
+def test_paging_through_a_library_and_its_branches_shows_every_borrower_once_in_order(
+    registrar_client, library_a, branch_a, monkeypatch, page_size
+):
+    """The pages of a main library with branches: on PostgreSQL the page is merged
+    from each library's own ordered range (IdsFirstPaginator._ids). Same names in
+    different libraries are told apart by their order of registration, on every page,
+    in the first half and in the half that is counted from the end."""
+    monkeypatch.setattr(manage, "PAGE_SIZE", page_size)
+    second_branch = LibraryFactory(name="Bibliotek A – andra filialen", parent=library_a)
+    libraries = [library_a, branch_a, second_branch]
+    made = [
+        BorrowerFactory(library=libraries[n % 3], last_name=last, first_name=first)
+        for n, (last, first) in enumerate(
+            [
+                ("Öberg", "Ulla"),
+                ("Andersson", "Bo"),
+                ("Andersson", "Bo"),
+                ("Berg", "Eva"),
+                ("Andersson", "Anna"),
+                ("Berg", "Eva"),
+                ("Ceder", "Al"),
+                ("Andersson", "Bo"),
+                ("Dahl", "Ida"),
+                ("Berg", "Ada"),
+                ("Ek", "Per"),
+            ]
+        )
+    ]
+    expected = [
+        f"{b.last_name}, {b.first_name}"
+        for b in sorted(made, key=lambda b: (b.last_name, b.first_name, b.pk))
+    ]
+    codes = [str(b.code) for b in sorted(made, key=lambda b: (b.last_name, b.first_name, b.pk))]
+    pages = -(-len(made) // page_size)
+    shown, links = [], []
+    for number in range(1, pages + 1):
+        html = show(registrar_client, "samtliga", sida=number)
+        shown += names(html)
+        links += re.findall(r'<th scope="row"><a href="/lantagare/([^/]+)/">', html)
+    assert shown == expected
+    assert links == codes  # the tied names in their order of registration
 
 
 def test_the_default_page_size_is_fifty():
