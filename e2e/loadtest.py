@@ -2,11 +2,15 @@
 concurrent users, with locust headless; prints throughput, p50, p95, p99 and errors.
 
     python -m e2e.loadtest --database-url postgres://…/registry_loadtest [--users 1,8,32] [--seconds 30]
-        [--no-think]
+        [--no-think] [--client fast|requests]
 
 --no-think is the closed-loop mode for throughput: every user asks again as soon as
 its answer came (no reading time), so req/s is what the stack serves, not what the
 users ask for (with 0.5-2 s of reading, 8 users ask for about 6 req/s).
+
+--client: locust's FastHttpUser (fast, the default: geventhttpclient, several times
+less CPU per request, which the load generator takes from the stack's own 2 cores) or
+HttpUser (requests), to compare the two.
 
 The database must already be migrated and seeded by `manage.py seed_scale` (make
 loadtest does both): its registrars (registrerare.N@seed-scale.example) are the
@@ -74,7 +78,13 @@ def log_in(stack: Stack, email: str) -> dict[str, str]:
 
 
 def run_locust(
-    stack: Stack, users: int, seconds: int, sessions: list[dict], *, think: bool = True
+    stack: Stack,
+    users: int,
+    seconds: int,
+    sessions: list[dict],
+    *,
+    think: bool = True,
+    client: str = "fast",
 ) -> dict:
     prefix = stack.tmp / f"locust_{users}"
     subprocess.run(
@@ -103,6 +113,7 @@ def run_locust(
             "LOADTEST_SESSIONS": json.dumps(sessions),
             "LOADTEST_CA": str(stack.ca_file),
             "LOADTEST_THINK": "1" if think else "0",
+            "LOADTEST_CLIENT": client,
         },
         check=False,  # locust exits 1 when any request failed: the table says so
         stdout=subprocess.DEVNULL,
@@ -151,6 +162,12 @@ def main() -> None:
     parser.add_argument(
         "--no-think", action="store_true", help="closed loop: no reading time between requests"
     )
+    parser.add_argument(
+        "--client",
+        choices=("fast", "requests"),
+        default="fast",
+        help="locust's FastHttpUser (default) or HttpUser",
+    )
     args = parser.parse_args()
     if not args.database_url:
         sys.exit("--database-url (or LOADTEST_DATABASE_URL) is needed: a seed_scale database")
@@ -167,12 +184,15 @@ def main() -> None:
             for name in ("WORKERS", "THREADS", "WORKER_CLASS")
         )
         mode = "closed loop (no think time)" if args.no_think else "0.5–2 s think time"
-        print(f"{borrowers} borrowers; gunicorn: {gunicorn}; {mode}")
+        client = {"fast": "FastHttpUser", "requests": "HttpUser"}[args.client]
+        print(f"{borrowers} borrowers; gunicorn: {gunicorn}; {mode}; locust {client}")
         emails = registrar_emails(stack, max(levels))
         stack.enrol_totp(*emails)  # an authenticator app each, keys known to this run
         sessions = [log_in(stack, email) for email in emails]
         results = [
-            run_locust(stack, users, args.seconds, sessions, think=not args.no_think)
+            run_locust(
+                stack, users, args.seconds, sessions, think=not args.no_think, client=args.client
+            )
             for users in levels
         ]
         print_table(results)

@@ -5,7 +5,12 @@ Argon2 logins are not part of the figures) and, between requests, waits 0.5-2 s
 like a person reading a page; with LOADTEST_THINK=0 (make loadtest's closed-loop
 mode, --no-think) it asks again as soon as an answer came, so the figures are the
 stack's throughput rather than the users' pace. Only ever against 127.0.0.1 (Caddy
-of the e2e stack).
+of the e2e stack), verifying its certificate against the stack's own CA (LOADTEST_CA).
+
+The client is locust's FastHttpUser (geventhttpclient), which spends several times less
+CPU per request than HttpUser (python-requests) on the cores the stack shares;
+LOADTEST_CLIENT=requests (loadtest.py --client requests) runs the same registrars on
+HttpUser for comparison. Both keep cookies in an http.cookiejar.CookieJar.
 """
 
 import json
@@ -13,12 +18,16 @@ import os
 import random
 import re
 from html.parser import HTMLParser
+from http.cookiejar import Cookie
 from itertools import count
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, constant, task
+import gevent.ssl
+from locust import FastHttpUser, HttpUser, between, constant, task
 from stdnum import luhn
 
 SESSIONS = json.loads(os.environ["LOADTEST_SESSIONS"])  # [{cookie name: value}, …]
+FAST = os.environ.get("LOADTEST_CLIENT", "fast") == "fast"
 _next_session = count()
 BORROWER_LINK = re.compile(r'href="(/lantagare/[0-9a-f-]{36}/)"')
 TRANSFER_LINK = re.compile(r'href="(/flytt/ansokan/[0-9a-f-]{36}/)"')
@@ -68,27 +77,52 @@ def new_personnummer() -> str:
     return f"19{birth}{serial}{luhn.calc_check_digit(birth + serial)}"
 
 
+def verified_context(**_defaults):
+    """FastHttpUser's TLS: the stack's CA only (geventhttpclient offers certifi's as cafile)."""
+    return gevent.ssl.create_default_context(cafile=os.environ["LOADTEST_CA"])
+
+
+def session_cookie(name: str, value: str) -> Cookie:
+    # http.cookiejar files a dotless host's cookies under "<host>.local" (both clients ask
+    # it to): so must we, or the server's next Set-Cookie would make a second cookie of
+    # that name instead of replacing this one.
+    return Cookie(
+        version=0, name=name, value=value, port=None, port_specified=False,
+        domain="localhost.local", domain_specified=False, domain_initial_dot=False,
+        path="/", path_specified=True, secure=True, expires=None, discard=False,
+        comment=None, comment_url=None, rest={},
+    )  # fmt: skip
+
+
 THINK = os.environ.get("LOADTEST_THINK", "1") != "0"
 
 
-class Registrar(HttpUser):
+class Registrar(FastHttpUser if FAST else HttpUser):
     wait_time = between(0.5, 2) if THINK else constant(0)
+    insecure = False  # FastHttpUser's default is not to verify
+    ssl_context_factory = staticmethod(verified_context)
 
     def on_start(self):
-        self.client.verify = os.environ["LOADTEST_CA"]
-        cookies = SESSIONS[next(_next_session) % len(SESSIONS)]
-        for name, value in cookies.items():
-            # http.cookiejar files a dotless host's cookies under "<host>.local": so must
-            # we, or the server's next Set-Cookie would make a second cookie of that name.
-            self.client.cookies.set(name, value, domain="localhost.local", path="/")
+        if FAST:
+            self.jar = self.client.cookiejar
+        else:
+            self.client.verify = os.environ["LOADTEST_CA"]
+            self.jar = self.client.cookies  # a RequestsCookieJar is a CookieJar
+        for name, value in SESSIONS[next(_next_session) % len(SESSIONS)].items():
+            self.jar.set_cookie(session_cookie(name, value))
         self.borrowers = []
 
     def post(self, url, data, name):
-        token = self.client.cookies.get("__Host-csrftoken")
-        headers = {"Referer": self.host + url, "Origin": self.host}
+        token = next(c.value for c in self.jar if c.name == "__Host-csrftoken")
+        headers = {
+            "Referer": self.host + url,
+            "Origin": self.host,
+            # Encoded here: geventhttpclient's own encoding would not repeat a list's key.
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
         with self.client.post(
             url,
-            data={**data, "csrfmiddlewaretoken": token},
+            data=urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True).encode(),
             headers=headers,
             name=name,
             allow_redirects=False,
@@ -111,7 +145,7 @@ class Registrar(HttpUser):
     def search(self):
         response = self.post("/lantagare/sok/", {"q": random.choice(SEARCHES)}, "search (POST)")
         if response.status_code == 302:
-            results = self.client.get(response.headers["Location"], name="search results")
+            results = self.client.get(response.headers["location"], name="search results")
             self.borrowers = BORROWER_LINK.findall(results.text) or self.borrowers
 
     @task(2)
