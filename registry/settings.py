@@ -127,6 +127,11 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# QuerySet.iterator() (every ModelChoiceField's choices) would otherwise open a
+# server-side cursor on PostgreSQL: DECLARE, FETCH and CLOSE round trips, and WITH HOLD
+# materialising the rows, for a handful of libraries or services per select on every
+# form page. The few large iterations batch by primary key themselves.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, mail worker) share the file: wait for locks rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
