@@ -423,6 +423,13 @@ class Borrower(models.Model):
                 name="borrower_protected_code_idx",
                 condition=Q(protected_identity=True),
             ),
+            # Whether the protected identities are still those Statistik's monthly
+            # counts were built without (stats/counting.py), from the index alone.
+            models.Index(
+                fields=["created_at", "updated_at"],
+                name="borrower_protected_since_idx",
+                condition=Q(protected_identity=True),
+            ),
             models.Index(
                 fields=["valid_until", "library"],
                 name="borrower_counted_validity_idx",

@@ -20,15 +20,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import COUNTED_ACTIONS, Action, AuditEvent
+from borrowers.identity import years_ago
 from borrowers.models import Borrower, BorrowerQuerySet, IdKind, Service
 
-from .models import DailySnapshot
+from .models import DailySnapshot, MonthlyCount, MonthlyCountState
 
 EXPIRING_DAYS = 30
 HISTORY_MONTHS = 24
@@ -167,11 +169,19 @@ def default_range(today: date) -> tuple[date, date]:
     return date(month // 12, month % 12 + 1, 1), today
 
 
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def months_between(start: date, end: date) -> list[date]:
-    months, month = [], start.replace(day=1)
+    months, month = [], first_of_month(start)
     while month <= end:
         months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
+        month = next_month(month)
     return months
 
 
@@ -179,17 +189,48 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def counted_events(start: date, end: date):
+def counted_events(start: date, end: date, held: tuple[date, date] | None = None):
     """Audit events in [start, end] that count, protected identities left out:
-    also a borrower protected after registration is never counted."""
+    also a borrower protected after registration is never counted. `held`: the
+    months [first, end) the caller takes from MonthlyCount, left out here."""
+    if held is None:
+        spans = [(start, end + timedelta(days=1))]
+    else:
+        spans = [(start, held[0]), (held[1], end + timedelta(days=1))]
+    when = Q(pk__in=[])
+    for first, stop in spans:
+        if first < stop:
+            when |= Q(at__gte=day_start(first), at__lt=day_start(stop))
     protected = Borrower.objects.filter(protected_identity=True).values("code")
-    return (
-        AuditEvent.objects.filter(
-            at__gte=day_start(start), at__lt=day_start(end + timedelta(days=1))
-        )
-        .exclude(borrower_code__in=protected)
-        .order_by()
-    )
+    return AuditEvent.objects.filter(when).exclude(borrower_code__in=protected).order_by()
+
+
+def held_months(start: date, end: date, today: date) -> tuple[date, date] | None:
+    """The complete months [first, end) within [start, end] that MonthlyCount answers
+    exactly, or None. Exact while the protected identities registered before it was
+    built are the same ones: none protected or deleted since (a protection saves the
+    borrower: updated_at), none added with an earlier registration time; and while
+    the audit log's retention rule has not reached them. Two queries."""
+    first = start if start.day == 1 else next_month(start)
+    # The audit log's retention rule thins out events older than its limit: not held.
+    first = max(first, next_month(years_ago(today, settings.RETENTION_AUDIT_YEARS)))
+    stop = min(first_of_month(end + timedelta(days=1)), first_of_month(today))
+    if first >= stop:
+        return None
+    state = MonthlyCountState.objects.order_by("-built_at").first()
+    if state is None:
+        return None
+    first, stop = max(first, state.first_month), min(stop, state.end_month)
+    if first >= stop:
+        return None
+    protected = Borrower.objects.filter(
+        protected_identity=True, created_at__lt=state.built_at
+    ).aggregate(n=Count("*"), last=Max("updated_at"))
+    if protected["n"] != state.protected or (
+        protected["last"] is not None and protected["last"] > state.built_at
+    ):
+        return None
+    return first, stop
 
 
 @dataclass
@@ -198,19 +239,9 @@ class Month:
     figures: dict = field(default_factory=dict)
 
 
-def monthly_series(library_ids: set | None, start: date, end: date, today: date) -> list[Month]:
-    """Per month from start to end: registrations, deletions, transfers in and out
-    (accepted requests and pulls) and expiries, for the libraries `library_ids`
-    taken together (a move between two of them counts for neither), or for the
-    whole country (None; a move is then both in and out). Four queries, and the snapshot's."""
-    months = {m: Month(m, {key: 0 for key, _label in SERIES}) for m in months_between(start, end)}
-
-    def add(month_start, key, n):
-        month = months.get(month_start.date() if isinstance(month_start, datetime) else month_start)
-        if month is not None:
-            month.figures[key] += n
-
-    events = counted_events(start, end).annotate(month=TruncMonth("at"))
+def _tally(events, library_ids: set | None, *, from_library: str, count, add) -> None:
+    """Registrations, deletions and transfers in and out of `events` (counted audit
+    events, or MonthlyCount rows: the same rule over either), per month."""
     if library_ids is None:
         own = events.filter(library__isnull=False)
     else:
@@ -219,21 +250,63 @@ def monthly_series(library_ids: set | None, start: date, end: date, today: date)
     grouped = own.filter(action__in=COUNTED_ACTIONS).values("month", "action")
     if library_ids is not None:
         # A move from one of the libraries to another of them is no transfer in.
-        grouped = grouped.exclude(Q(action__in=MOVES) & Q(detail__from_library__in=library_ids))
-    for row in grouped.annotate(n=Count("*")):  # COUNT(*): answered from the index alone
+        grouped = grouped.exclude(Q(action__in=MOVES) & Q(**{f"{from_library}__in": library_ids}))
+    for row in grouped.annotate(n=count):
         add(row["month"], names.get(row["action"], "moved_in"), row["n"])
 
     outgoing = events.filter(action__in=MOVES)
     if library_ids is not None:
-        outgoing = outgoing.filter(detail__from_library__in=library_ids).exclude(
+        outgoing = outgoing.filter(**{f"{from_library}__in": library_ids}).exclude(
             library_id__in=library_ids
         )
-    for row in outgoing.values("month").annotate(n=Count("*")):
+    for row in outgoing.values("month").annotate(n=count):
         add(row["month"], "moved_out", row["n"])
+
+
+def monthly_series(library_ids: set | None, start: date, end: date, today: date) -> list[Month]:
+    """Per month from start to end: registrations, deletions, transfers in and out
+    (accepted requests and pulls) and expiries, for the libraries `library_ids`
+    taken together (a move between two of them counts for neither), or for the
+    whole country (None; a move is then both in and out). Complete months from
+    MonthlyCount where it answers exactly (held_months), the rest from the audit
+    log: at most eight queries, and the snapshot's."""
+    months = {m: Month(m, {key: 0 for key, _label in SERIES}) for m in months_between(start, end)}
+
+    def add(month_start, key, n):
+        month = months.get(month_start.date() if isinstance(month_start, datetime) else month_start)
+        if month is not None:
+            month.figures[key] += n
+
+    held = held_months(start, end, today)
+    events = counted_events(start, end, held).annotate(month=TruncMonth("at"))
+    # COUNT(*): answered from the index alone.
+    _tally(events, library_ids, from_library="detail__from_library", count=Count("*"), add=add)
+    if held is not None:
+        rows = MonthlyCount.objects.filter(month__gte=held[0], month__lt=held[1]).order_by()
+        _tally(rows, library_ids, from_library="from_library", count=Sum("events"), add=add)
 
     for day, n in ended_per_day(library_ids, start, end, today).items():
         add(day.replace(day=1), "ended", n)
     return list(months.values())
+
+
+def registered_per_library(start: date, end: date, today: date) -> dict:
+    """{library id: new registrations in [start, end]}, the country's libraries."""
+    held = held_months(start, end, today)
+    result = defaultdict(int)
+    parts = [(counted_events(start, end, held), Count("*"))]
+    if held is not None:
+        rows = MonthlyCount.objects.filter(month__gte=held[0], month__lt=held[1])
+        parts.append((rows, Sum("events")))
+    for rows, count in parts:
+        for row in (
+            rows.filter(action=Action.CREATED, library__isnull=False)
+            .order_by()
+            .values("library_id")
+            .annotate(n=count)
+        ):
+            result[row["library_id"]] += row["n"]
+    return dict(result)
 
 
 def ended_per_day(library_ids: set | None, start: date, end: date, today: date) -> dict:
