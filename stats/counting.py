@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
@@ -94,18 +95,28 @@ def _condition(select: Callable) -> Q:
     return query.where
 
 
+@lru_cache(maxsize=2)
+def _figure_conditions(today: date) -> dict:
+    """{figure key: its condition} on `today`: built once a day, not per page (each
+    query resolves a copy of them)."""
+    return {
+        figure_key(category.key, measure.key): _condition(
+            lambda b, c=category, m=measure: m.select(c.select(b, today), today)
+        )
+        for category in CATEGORIES
+        for measure in MEASURES
+    }
+
+
 def borrower_figures(borrowers: BorrowerQuerySet, today: date) -> dict:
     """{library id: {figure key: count}} for `borrowers` now, one query.
 
     Figure keys are figure_key(category, measure). Grouped by library, so a
     protected identity (no library) lands under the key None."""
-    aggregates = {}
-    for category in CATEGORIES:
-        for measure in MEASURES:
-            where = _condition(lambda b, c=category, m=measure: m.select(c.select(b, today), today))
-            aggregates[figure_key(category.key, measure.key)] = (
-                Count("pk", filter=where) if where else Count("pk")
-            )
+    aggregates = {
+        key: Count("pk", filter=where) if where else Count("pk")
+        for key, where in _figure_conditions(today).items()
+    }
     rows = borrowers.order_by().values("library_id").annotate(**aggregates)
     return {row.pop("library_id"): row for row in rows}
 
@@ -225,10 +236,10 @@ def held_months(start: date, end: date, today: date) -> tuple[date, date] | None
         return None
     protected = Borrower.objects.filter(
         protected_identity=True, created_at__lt=state.built_at
-    ).aggregate(n=Count("*"), last=Max("updated_at"))
-    if protected["n"] != state.protected or (
-        protected["last"] is not None and protected["last"] > state.built_at
-    ):
+    ).aggregate(n=Count("*"), last=Max("updated_at"))  # from borrower_protected_since_idx
+    if protected["n"] != state.protected:
+        return None
+    if protected["last"] is not None and protected["last"] > state.built_at:
         return None
     return first, stop
 

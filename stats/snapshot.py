@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, IntegerField, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
@@ -110,4 +110,8 @@ def count_months(today: date) -> int:
         MonthlyCountState.objects.create(
             built_at=built_at, first_month=first_month, end_month=end_month, protected=protected
         )
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: the rows were all replaced.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {MonthlyCount._meta.db_table}")
     return len(rows)
