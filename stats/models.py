@@ -61,9 +61,9 @@ class MonthlyCount(models.Model):
         default_permissions = ()
         indexes = [
             models.Index(
-                fields=["month", "action", "library"],
-                include=["from_library", "events"],
-                name="monthly_count_month_idx",
+                fields=["action", "month"],
+                include=["library", "from_library", "events"],
+                name="monthly_count_action_idx",
             ),
             models.Index(
                 fields=["library", "month"],
