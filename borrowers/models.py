@@ -423,11 +423,11 @@ class Borrower(models.Model):
                 name="borrower_protected_code_idx",
                 condition=Q(protected_identity=True),
             ),
-            # Whether the protected identities are still those Statistik's monthly
-            # counts were built without (stats/counting.py), from the index alone.
+            # How many protected identities Statistik's monthly counts were made
+            # without (stats/counting.py), from the index alone.
             models.Index(
-                fields=["created_at", "updated_at"],
-                name="borrower_protected_since_idx",
+                fields=["created_at"],
+                name="borrower_protected_created_idx",
                 condition=Q(protected_identity=True),
             ),
             models.Index(

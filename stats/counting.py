@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +79,9 @@ SERIES = [
 ]
 
 MOVES = [Action.TRANSFER_ACCEPTED, Action.TRANSFER_PULLED]
+
+#: The field an update names when it makes a borrower a protected identity.
+PROTECTION_FIELD = "protected_identity"
 
 
 def figure_key(category: str, measure: str) -> str:
@@ -219,9 +222,10 @@ def counted_events(start: date, end: date, held: tuple[date, date] | None = None
 def held_months(start: date, end: date, today: date) -> tuple[date, date] | None:
     """The complete months [first, end) within [start, end] that MonthlyCount answers
     exactly, or None. Exact while the protected identities registered before it was
-    built are the same ones: none protected or deleted since (a protection saves the
-    borrower: updated_at), none added with an earlier registration time; and while
-    the audit log's retention rule has not reached them. Two queries."""
+    built are the same ones: as many (a deletion, or protection taken away, lowers
+    the number) and none made protected since (protect() records that as an update
+    with no library); and while the audit log's retention rule has not reached them.
+    Three small queries."""
     first = start if start.day == 1 else next_month(start)
     # The audit log's retention rule thins out events older than its limit: not held.
     first = max(first, next_month(years_ago(today, settings.RETENTION_AUDIT_YEARS)))
@@ -234,12 +238,13 @@ def held_months(start: date, end: date, today: date) -> tuple[date, date] | None
     first, stop = max(first, state.first_month), min(stop, state.end_month)
     if first >= stop:
         return None
-    protected = Borrower.objects.filter(
-        protected_identity=True, created_at__lt=state.built_at
-    ).aggregate(n=Count("*"), last=Max("updated_at"))  # from borrower_protected_since_idx
-    if protected["n"] != state.protected:
+    protected = Borrower.objects.filter(protected_identity=True, created_at__lt=state.built_at)
+    if protected.count() != state.protected:  # borrower_protected_created_idx
         return None
-    if protected["last"] is not None and protected["last"] > state.built_at:
+    updates = AuditEvent.objects.filter(  # audit_unplaced_update_idx
+        action=Action.UPDATED, library__isnull=True, at__gte=state.built_at
+    ).values_list("fields", flat=True)
+    if any(PROTECTION_FIELD in fields for fields in updates):
         return None
     return first, stop
 

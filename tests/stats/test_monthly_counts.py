@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from audit.log import record
+from audit.models import Action
 from stats.counting import held_months, monthly_series, registered_per_library
 from stats.models import MonthlyCount, MonthlyCountState
 from stats.snapshot import count_months
@@ -144,6 +146,45 @@ def test_a_protected_registration_today_leaves_the_held_months_in_use(history, r
     with time_machine.travel(moment(TODAY) + timedelta(hours=1), tick=False):
         register(by=registrar, protected=True)
     assert held_months(START, TODAY, TODAY) is not None
+
+
+def test_a_protection_and_a_deletion_that_leave_the_number_alike_are_seen(
+    history, library_a, branch_a, mtm_staff
+):
+    with time_machine.travel(moment(TODAY), tick=False):
+        count_months(TODAY)
+    with time_machine.travel(moment(TODAY) + timedelta(hours=1), tick=False):
+        history["later_protected"].protect(by=mtm_staff)
+        history["protected_then_deleted"].delete_account(by=mtm_staff)
+    assert held_months(START, TODAY, TODAY) is None
+    for ids in (None, {library_a.pk}, {library_a.pk, branch_a.pk}):
+        assert figures(ids) == live(ids)
+
+
+def test_an_ordinary_update_of_a_protected_identity_leaves_them_in_use(history, register):
+    with time_machine.travel(moment(TODAY), tick=False):
+        count_months(TODAY)
+    protected = history["protected_then_deleted"]
+    with time_machine.travel(moment(TODAY) + timedelta(hours=1), tick=False):
+        protected.set_password("a new password for the test")
+        protected.save()
+    assert held_months(START, TODAY, TODAY) is not None
+
+
+def test_taking_protection_away_after_the_count_is_counted_live(history, library_a, mtm_staff):
+    """As MTM can in the admin (a library chosen, the box unticked)."""
+    with time_machine.travel(moment(TODAY), tick=False):
+        count_months(TODAY)
+    borrower = history["protected_then_deleted"]
+    with time_machine.travel(moment(TODAY) + timedelta(hours=1), tick=False):
+        borrower.protected_identity = False
+        borrower.library = library_a
+        borrower.first_name, borrower.last_name = "Stina", "Statistik"
+        borrower.save()
+        record(Action.UPDATED, actor=mtm_staff, borrower=borrower, fields=["protected_identity"])
+    assert held_months(START, TODAY, TODAY) is None
+    for ids in (None, {library_a.pk}):
+        assert figures(ids) == live(ids)
 
 
 def test_the_current_month_and_unheld_months_are_counted_live(history, library_b):
