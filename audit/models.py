@@ -109,6 +109,13 @@ class AuditEvent(models.Model):
                 condition=Q(action__in=COUNTED_ACTIONS),
                 name="audit_counted_library_idx",
             ),
+            # Statistik: whether anyone was made a protected identity since the monthly
+            # counts were made (a protection is recorded as an update with no library).
+            models.Index(
+                fields=["at"],
+                condition=Q(action=Action.UPDATED, library__isnull=True),
+                name="audit_unplaced_update_idx",
+            ),
         ]
 
     def __str__(self):

@@ -423,6 +423,13 @@ class Borrower(models.Model):
                 name="borrower_protected_code_idx",
                 condition=Q(protected_identity=True),
             ),
+            # How many protected identities Statistik's monthly counts were made
+            # without (stats/counting.py), from the index alone.
+            models.Index(
+                fields=["created_at"],
+                name="borrower_protected_created_idx",
+                condition=Q(protected_identity=True),
+            ),
             models.Index(
                 fields=["valid_until", "library"],
                 name="borrower_counted_validity_idx",

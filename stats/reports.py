@@ -4,10 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from audit.models import Action
 from borrowers.models import Borrower
 from libraries.models import Library, LibraryType
 
@@ -18,10 +16,10 @@ from .counting import (
     Month,
     add_up,
     borrower_figures,
-    counted_events,
     figure_key,
     monthly_series,
     published_services,
+    registered_per_library,
     service_figures,
     snapshot_figures,
 )
@@ -165,13 +163,7 @@ def national_report(*, start, end, today) -> NationalReport:
         figures = borrower_figures(Borrower.objects.filter(protected_identity=False), today)
     protected = borrower_figures(Borrower.objects.filter(protected_identity=True), today)
     protected = protected.get(None, {})
-    registered = {
-        row["library_id"]: row["n"]
-        for row in counted_events(start, end)
-        .filter(action=Action.CREATED, library__isnull=False)
-        .values("library_id")
-        .annotate(n=Count("*"))
-    }
+    registered = registered_per_library(start, end, today)
     libraries = list(Library.objects.select_related("municipality__county").order_by())
     for library in libraries:
         library.figures = {
