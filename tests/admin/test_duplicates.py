@@ -58,7 +58,9 @@ def test_three_alike_give_three_pairs(pair, library_a):
 
 
 @pytest.mark.parametrize(("first_name", "last_name"), [("Åke", ""), ("", "Öberg")])
-def test_one_name_is_enough_for_a_pair(superuser_client, library_a, library_b, first_name, last_name):
+def test_one_name_is_enough_for_a_pair(
+    superuser_client, library_a, library_b, first_name, last_name
+):
     # MTM's form allows an account with a single name; two of them born the same day are alike.
     alike = [
         BorrowerFactory(library=lib, identifier=n, first_name=first_name, last_name=last_name)

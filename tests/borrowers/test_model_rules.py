@@ -19,7 +19,9 @@ TODAY = date(2026, 11, 28)
 
 def account(kind: str, number: str) -> Borrower:
     """An account as stored (unsaved: the rule reads only its number and birth date)."""
-    return Borrower(id_kind=kind, identifier=number, birth_date=from_stored(kind, number).birth_date)
+    return Borrower(
+        id_kind=kind, identifier=number, birth_date=from_stored(kind, number).birth_date
+    )
 
 
 def personal(number: str):
