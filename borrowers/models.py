@@ -486,11 +486,6 @@ class Borrower(models.Model):
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and self.valid_until < today
 
-    def expires_within(self, days: int, today: date) -> bool:
-        return self.valid_until is not None and today <= self.valid_until <= today + timedelta(
-            days=days
-        )
-
     # --- MTM's own changes (the admin: borrowers/admin.py) ---------------------
 
     #: What a protected identity may not keep (SPEC §2), with its empty value.

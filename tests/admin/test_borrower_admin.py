@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.log import keyed_hash
 from audit.models import Action, AuditEvent
-from borrowers.models import Borrower, Service
+from borrowers.models import Borrower, ExpiryReminder, NotDuplicate, Service
 from notifications.models import MailKind, OutgoingMail
 from registry.admin_tools import LargeTablePaginator
 from tests.factories import PERSONNUMMER, BorrowerFactory, LibraryFactory
@@ -504,3 +504,16 @@ def test_history_is_the_audit_log(mtm_client, borrower_a):
     response = mtm_client.get(reverse("admin:borrowers_borrower_history", args=[borrower_a.pk]))
     assert response.status_code == 302
     assert f"borrower_code={borrower_a.code}" in response["Location"]
+
+
+def test_the_delete_page_lists_the_reminders_and_marks_that_go_with_the_account(
+    superuser_client, borrower_a, borrower_b
+):
+    ExpiryReminder.objects.create(borrower=borrower_a, valid_until=date(2026, 6, 30))
+    low, high = sorted([borrower_a.pk, borrower_b.pk])
+    NotDuplicate.objects.create(first_id=low, second_id=high)
+    url = reverse("admin:borrowers_borrower_delete", args=[borrower_a.pk])
+    page = superuser_client.get(url).content.decode()
+    # Django names each row with its str(): the borrower's id and what it refers to.
+    assert f"<li>Påminnelse om giltighetstid: {borrower_a.pk}: 2026-06-30</li>" in page
+    assert f"<li>Inte samma person: {low} ≠ {high}</li>" in page

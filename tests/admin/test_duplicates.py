@@ -57,6 +57,20 @@ def test_three_alike_give_three_pairs(pair, library_a):
     assert count_pairs() == 3
 
 
+@pytest.mark.parametrize(("first_name", "last_name"), [("Åke", ""), ("", "Öberg")])
+def test_one_name_is_enough_for_a_pair(
+    superuser_client, library_a, library_b, first_name, last_name
+):
+    # MTM's form allows an account with a single name; two of them born the same day are alike.
+    alike = [
+        BorrowerFactory(library=lib, identifier=n, first_name=first_name, last_name=last_name)
+        for lib, n in ((library_a, SAME_DAY[0]), (library_b, SAME_DAY[1]))
+    ]
+    response = superuser_client.get(URL)
+    assert [(p.first, p.second) for p in response.context["page"].pairs] == [tuple(alike)]
+    assert (first_name or last_name) in response.content.decode()
+
+
 def test_pages_follow_the_groups_in_key_order(superuser_client, library_a, library_b):
     # Two groups of look-alikes: "anna|ek" (1945-06-17) before "bo|ek" (1944-01-21).
     anna = [

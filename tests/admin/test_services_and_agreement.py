@@ -1,5 +1,8 @@
 """User groups (publish/unpublish) and the agreement text (each change a new version)."""
 
+from datetime import UTC, datetime
+
+import time_machine
 from django.urls import reverse
 
 from borrowers.models import AgreementText, Service
@@ -38,3 +41,10 @@ def test_a_new_agreement_text_is_a_new_version_in_force(mtm_client):
     assert old.text == "Gamla reglerna."  # what earlier borrowers agreed to stays
     change = reverse("admin:borrowers_agreementtext_change", args=[old.pk])
     assert mtm_client.post(change, {"text": "Ändrad"}).status_code == 403
+
+
+@time_machine.travel(datetime(2026, 3, 27, 12, tzinfo=UTC), tick=False)
+def test_the_versions_are_listed_by_date(mtm_client):
+    AgreementText.objects.create(text="Reglerna.")
+    page = mtm_client.get(reverse("admin:borrowers_agreementtext_changelist")).content.decode()
+    assert "Avtalstext från 2026-03-27" in page

@@ -212,6 +212,18 @@ def test_the_admin_decision_page_approves(client, mtm_staff, application):
 # --- the account afterwards ---------------------------------------------------------
 
 
+def test_the_student_is_an_adult_with_names_at_the_applying_library(
+    application, mtm_staff, registrar_client
+):
+    borrower = application.approve(by=mtm_staff)
+    borrower.refresh_from_db()
+    assert (borrower.first_name, borrower.last_name) == ("Mei", "Chen")
+    assert borrower.library == application.library and not borrower.protected_identity
+    page = registrar_client.get(reverse("borrowers:detail", args=[borrower.code])).content.decode()
+    assert "Vuxen, tillfälligt nummer från mtm" in page
+    assert "registrerad som under 18" not in page
+
+
 def test_found_by_the_number_in_any_writing_and_shown_on_the_page(
     application, mtm_staff, registrar_client
 ):

@@ -66,6 +66,27 @@ def test_saving_without_changes_writes_no_audit_event(registrar_client, borrower
     assert not AuditEvent.objects.filter(action=Action.UPDATED).exists()
 
 
+def saved_message(client, response) -> str:
+    assert response.status_code == 302
+    return client.get(response.url).content.decode()
+
+
+def test_one_changed_field_is_all_that_is_audited_and_the_page_says_saved(
+    registrar_client, borrower_a, services
+):
+    # The borrower's groups, submitted unchanged as the form sends them, are no change.
+    borrower_a.services.set([services["Laddare"], services["Strömmare"]])
+    page = saved_message(registrar_client, post(registrar_client, borrower_a, last_name="Nyman"))
+    assert "Låntagarens uppgifter är sparade." in page and "Inget ändrades." not in page
+    assert AuditEvent.objects.get(action=Action.UPDATED).fields == ["last_name"]
+
+
+def test_saving_without_changes_says_nothing_was_changed(registrar_client, borrower_a, services):
+    borrower_a.services.set([services["Laddare"]])
+    page = saved_message(registrar_client, post(registrar_client, borrower_a))
+    assert "Inget ändrades." in page and "Låntagarens uppgifter är sparade." not in page
+
+
 def test_the_email_must_be_unique_whatever_the_case(registrar_client, borrower_a, borrower_b):
     html = errors(post(registrar_client, borrower_a, email=borrower_b.email.upper()))
     assert "En annan låntagare har redan den här e-postadressen" in html

@@ -128,6 +128,28 @@ def test_the_borrower_chooses_a_password_once(client, link, borrower):
     assert borrower.check_password(PASSWORD)
 
 
+def test_of_two_submits_of_one_link_at_once_the_second_is_refused(
+    client, link, borrower, monkeypatch
+):
+    """Both submits found the link valid; the other one took the row lock first and
+    set its password. This one, let in after it, sees the new hash and is refused."""
+    take_lock = type(Borrower.objects).select_for_update
+
+    def other_submit_wins(manager, *args, **kwargs):
+        other = Borrower.objects.get(pk=borrower.pk)
+        other.set_password("den-andras-lösen")
+        other.save(update_fields=["password", "updated_at"])
+        return take_lock(manager, *args, **kwargs)
+
+    monkeypatch.setattr(type(Borrower.objects), "select_for_update", other_submit_wins)
+    response = client.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 404
+    assert "Länken fungerar inte längre" in response.content.decode()
+    borrower.refresh_from_db()
+    assert borrower.check_password("den-andras-lösen") and not borrower.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action=Action.PASSWORD_SET).exists()
+
+
 def test_the_confirmation_page_is_public(client):
     response = client.get(reverse("borrowers:password_chosen"))
     assert response.status_code == 200
