@@ -220,7 +220,7 @@ def test_the_student_is_an_adult_with_names_at_the_applying_library(
     assert (borrower.first_name, borrower.last_name) == ("Mei", "Chen")
     assert borrower.library == application.library and not borrower.protected_identity
     page = registrar_client.get(reverse("borrowers:detail", args=[borrower.code])).content.decode()
-    assert "Vuxen, tillfälligt nummer från mtm" in page
+    assert "Vuxen, tillfälligt nummer från MTM" in page
     assert "registrerad som under 18" not in page
 
 
