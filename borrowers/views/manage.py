@@ -11,9 +11,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,6 +32,7 @@ from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
 from borrowers.identity import MESSAGES
 from borrowers.models import Borrower
+from borrowers.paging import ordered_ids
 from borrowers.search import (
     recall_search,
     refuse_unusual_search_volume,
@@ -130,12 +130,12 @@ class IdsFirstPaginator(Paginator):
     library reads 50 table rows instead of every borrower in scope (docs/performance.md).
     Still one count query and one page query."""
 
-    def __init__(self, *args, related=(), cap=None, libraries=None, **kwargs):
+    def __init__(self, *args, related=(), cap=None, merge_for=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.related = related
         self.cap = cap
         self.capped = False
-        self.libraries = libraries  # the scope's libraries (a queryset), for _ids
+        self.merge_for = merge_for  # the registrar whose libraries' pages merge (paging.py)
 
     @cached_property
     def count(self):
@@ -168,39 +168,10 @@ class IdsFirstPaginator(Paginator):
         )
         return self._get_page(rows, number, self)
 
-    def _libraries_to_merge(self) -> list[int]:
-        """The scope's library ids, read only where merging can pay: a list of more
-        than one page, on a database that orders and limits each part of a UNION."""
-        if (
-            self.libraries is None
-            or self.count <= self.per_page
-            or not connection.features.supports_slicing_ordering_in_compound
-        ):
-            return []
-        return list(self.libraries.values_list("pk", flat=True))
-
     def _ids(self, ordering, start, stop):
-        """The ids of rows start..stop in `ordering`, as a subquery.
-
-        Several libraries (a main library with branches, on PostgreSQL): one ordered
-        range of the scope index per library, merged — UNION ALL of each library's
-        first `stop` rows, then the page — so the database reads about `stop` index
-        entries a library instead of sorting every borrower in scope for the page
-        (docs/performance.md). A single library's range is in order already."""
-        # SECURITY: the ids come from the scoped queryset; the outer query only reads them.
-        ordered = self.object_list.order_by(*ordering)
-        libraries = self._libraries_to_merge()
-        if len(libraries) < 2:
-            return ordered.values("pk")[start:stop]
-        columns = [name.lstrip("-") for name in ordering]
-        first, *others = (
-            ordered.filter(library_id=pk).values_list(*columns)[:stop] for pk in libraries
-        )
-        merged = first.union(*others, all=True).order_by(*ordering)[start:stop]
-        # The ORM cannot select one column of a compound query, so it is wrapped: the
-        # SQL is Django's own, with its parameters kept apart, and nothing else goes in.
-        sql, params = merged.query.get_compiler(using=merged.db).as_sql()
-        return RawSQL(f'SELECT page."pk" FROM ({sql}) AS page', params)  # noqa: S608,S611
+        # Merging per library pays only for a list of more than one page.
+        merge_for = self.merge_for if self.count > self.per_page else None
+        return ordered_ids(self.object_list, ordering, start, stop, merge_for=merge_for)
 
 
 #: What a row of borrowers/_table.html shows: only these columns are read.
@@ -275,12 +246,12 @@ ROW = """
       </tr>"""
 
 
-def _page(request, queryset, today, related=(), cap=None, libraries=None):
+def _page(request, queryset, today, related=(), cap=None, merge=False):
     """One page of borrowers sorted by last name, as table rows: a count query and a
-    page query (and, with `libraries`, the scope's libraries: IdsFirstPaginator._ids)."""
+    page query (with `merge`, also the scope's libraries: borrowers/paging.py)."""
     queryset = queryset.order_by(*ORDERING)
     paginator = IdsFirstPaginator(
-        queryset, PAGE_SIZE, related=related, cap=cap, libraries=libraries
+        queryset, PAGE_SIZE, related=related, cap=cap, merge_for=request.user if merge else None
     )
     page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     page.object_list = table_rows(page.object_list, today, notices="deletion_notice" in related)
@@ -296,9 +267,7 @@ def borrower_list(request, list_name):
         raise Http404
     today = timezone.localdate()
     borrowers = spec.select(borrowers_for(request), request.user, today)
-    page = _page(
-        request, borrowers, today, spec.related, libraries=request.user.library.with_branches()
-    )
+    page = _page(request, borrowers, today, spec.related, merge=True)
     record(
         Action.LISTED,
         actor=request.user,

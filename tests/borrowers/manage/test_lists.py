@@ -122,7 +122,7 @@ def test_paging_through_a_library_and_its_branches_shows_every_borrower_once_in_
     registrar_client, library_a, branch_a, monkeypatch, page_size
 ):
     """The pages of a main library with branches: on PostgreSQL the page is merged
-    from each library's own ordered range (IdsFirstPaginator._ids). Same names in
+    from each library's own ordered range (borrowers/paging.py). Same names in
     different libraries are told apart by their order of registration, on every page,
     in the first half and in the half that is counted from the end."""
     monkeypatch.setattr(manage, "PAGE_SIZE", page_size)
