@@ -128,7 +128,8 @@ class IdsFirstPaginator(Paginator):
     only then reads those rows (a "deferred join"). The id subquery is answered from
     the covering index of migration 0004 (an index-only scan), so a page of a large
     library reads 50 table rows instead of every borrower in scope (docs/performance.md).
-    Still one count query and one page query."""
+    Still one count query and one page query (and, where a page is merged from several
+    libraries, borrowers/paging.py, one for their ids)."""
 
     def __init__(self, *args, related=(), cap=None, merge_for=None, **kwargs):
         super().__init__(*args, **kwargs)
