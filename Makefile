@@ -76,7 +76,7 @@ screenshots: install
 ## make e2e: the production processes together without Docker (a private PostgreSQL,
 ## gunicorn with DJANGO_DEBUG=false, the mail worker, Caddy with TLS, an SMTP server with
 ## faults) and Chromium over HTTPS; prints what it proved. Needs caddy, chromium and the
-## PostgreSQL server binaries. Ports E2E_PORT_BASE (8180) to +4. See README.
+## PostgreSQL server binaries. Ports E2E_PORT_BASE (8180) to +4. See docs/testing.md.
 E2E_ARGS ?=
 e2e: install
 	$(UV) run --frozen pytest e2e -p no:cacheprovider $(E2E_ARGS)
@@ -95,7 +95,7 @@ loadtest: install
 	$(PYTHON) -m e2e.loadtest --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS)
 
 ## make mutation: mutation testing of the rule modules (mutation/modules.toml), one module at a
-## time, niced; a score per module. Slow and not part of `make test`. See README.
+## time, niced; a score per module. Slow and not part of `make test`. See docs/testing.md.
 ## `make mutation MODULES=borrowers/reminders.py` for some; MUTATION_ARGS=--diff shows survivors.
 MODULES ?=
 MUTATION_ARGS ?=

@@ -12,8 +12,8 @@ from .models import StaffUser
 
 def _set_password_link(user) -> str:
     """A single-use, time-limited link, minted at delivery (never stored). The token
-    is in the query string, which the access logs leave out (README "No secret in
-    any log"); the page moves it into the session at once."""
+    is in the query string, which the access logs leave out (docs/security.md, "No secret
+    in any log"); the page moves it into the session at once."""
     path = reverse(
         "accounts:set_password_link", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk))}
     )

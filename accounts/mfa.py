@@ -1,5 +1,5 @@
 """The second factor for staff (django-otp): TOTP (RFC 6238) with ten single-use
-recovery codes, and passkeys (django-otp-webauthn). README "Tvåstegsverifiering".
+recovery codes, and passkeys (django-otp-webauthn). docs/security.md, "Second factor".
 
 - Required for MTM staff (is_staff) always: the admin is unreachable without it.
 - Required for library staff when STAFF_MFA_REQUIRED (default: not DEBUG).

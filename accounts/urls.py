@@ -32,6 +32,6 @@ urlpatterns = [
         login_not_required(views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
-    # The link in mail: the token in the query string (README "No secret in any log").
+    # The link in mail: the token in the query string (docs/security.md).
     path("nytt-losenord/<uidb64>/", views.set_password_link, name="set_password_link"),
 ]

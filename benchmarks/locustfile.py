@@ -1,4 +1,4 @@
-"""A bounded load test of the registrar's day (issue 23), for gunicorn over plain
+"""A bounded load test of the registrar's day, for gunicorn over plain
 HTTP on 127.0.0.1 with production settings and a database filled by seed_scale.
 
     uv tool run --from locust locust -f benchmarks/locustfile.py --headless \\

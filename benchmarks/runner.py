@@ -47,10 +47,10 @@ from .urls import BASELINE_PATH
 #: What SPEC §4 and the task ask of the figures (not enforced: printed next to them).
 REGISTRAR_TARGET_MS = 50
 ADMIN_TARGET_MS = 100
-#: Issue 23: every registrar page's p50 at most this multiple of the empty page's.
+#: Every registrar page's p50 at most this multiple of the empty page's.
 REGISTRAR_RATIO_TARGET = 2.0
 REMINDER_TARGET_S = 10
-#: Statistik (issue 20): the library's page and MTM's national page.
+#: Statistik: the library's page and MTM's national page.
 STATISTICS_TARGET_MS = 100
 NATIONAL_STATISTICS_TARGET_MS = 500
 TARGETS = {

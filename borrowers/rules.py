@@ -2,7 +2,7 @@
 
 Every door calls these functions: the registrar's create and edit forms, the
 pull page and its workflow, MTM's admin (add and change). Each raises a
-ValidationError with a code; the README's "Where the rules live" lists them with
+ValidationError with a code; docs/architecture.md ("The rules") lists them with
 the tests that prove them. Identity numbers are read in identity.py; the rules
 of a stored account (adult, expired, has a library) are Borrower's methods,
 which the lists, Mina sidor, the login check API and the moves use.

@@ -1,4 +1,4 @@
-"""What borrowers tell the apps above them (README, *Project layout*: they may not
+"""What borrowers tell the apps above them (docs/architecture.md, *Layers*: they may not
 import those apps). Receivers run synchronously, inside the sender's transaction."""
 
 from django.dispatch import Signal

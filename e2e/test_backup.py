@@ -1,4 +1,4 @@
-"""The README's backup and restore procedure (pg_dump -Fc, pg_restore), tried on the
+"""The backup and restore procedure of docs/operations.md (pg_dump -Fc, pg_restore), tried on the
 stack's database: borrowers, the audit log and queued mail survive the round trip."""
 
 import subprocess

@@ -9,7 +9,7 @@ and the next worker delivers it.
 The lease is longer than any send can take (EMAIL_TIMEOUT per SMTP step), and
 deliver_mail holds the mail's row lock while it sends: should a live but slow
 worker still be sending when its lease runs out, the second attempt waits for
-that lock, then finds the mail sent and skips it. See README, "Operations".
+that lock, then finds the mail sent and skips it. See docs/operations.md, "Mail".
 """
 
 import logging

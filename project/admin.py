@@ -1,6 +1,6 @@
 """The borrower admin as MTM uses it: borrowers' own admin, with what the apps above
 borrowers bring to it. It is put together here, in the roof, so that borrowers
-imports neither transfers nor privacy (README, *Project layout*)."""
+imports neither transfers nor privacy (docs/architecture.md, *Layers*)."""
 
 from django.contrib import admin
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ProjectConfig(AppConfig):
-    """The roof (README, *Project layout*): URLs, the start page, health, demo data.
+    """The roof (docs/architecture.md, *Layers*): URLs, the start page, health, demo data.
     It may import every app; nothing imports it."""
 
     name = "project"

@@ -33,7 +33,7 @@ class LargeTablePaginator(Paginator):
     """
 
     CAP = 10_000
-    #: A search's count stops sooner (issue 23): a name shared by 55,000 borrowers is
+    #: A search's count stops sooner: a name shared by 55,000 borrowers is
     #: narrowed, not paged through, and counting 10,000 trigram hits was most of the page.
     SEARCH_CAP = 1_000
 

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (see README, "Settings").
+"""Settings, read from the environment (see docs/operations.md, "Settings").
 
 Development defaults are safe to run on a laptop. Production (DJANGO_DEBUG=false)
 fails closed: without SECRET_KEY or ALLOWED_HOSTS the process refuses to start.
@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "applications",
     "privacy",
     "stats",
-    "project",  # the roof: URLs, start page, health, seed_demo (README, Project layout)
+    "project",  # the roof: URLs, start page, health, seed_demo (docs/architecture.md)
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
@@ -113,7 +113,7 @@ TEMPLATES = [
     },
 ]
 # Forms render through django-crispy-forms with the project's own template pack,
-# registry/templates/registry/ (README, How to write a form here): errors above
+# registry/templates/registry/ (docs/architecture.md, How to write a form): errors above
 # the input, hint and error tied to it, fieldsets with legends, no asterisks.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("registry",)
 CRISPY_TEMPLATE_PACK = "registry"
@@ -191,7 +191,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # django-axes with three limits on the normalised e-mail (accounts/throttle.py,
-# README "Login throttling"): per account and address, per account across
+# docs/security.md "Login throttling"): per account and address, per account across
 # addresses, per address across accounts. Each lifts by itself after the cool-off
 # (never a permanent lock).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)

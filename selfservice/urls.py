@@ -13,7 +13,7 @@ urlpatterns = [
     path("glomt-losenord/", views.forgot_password, name="forgot_password"),
     path("glomt-losenord/skickat/", views.forgot_password_sent, name="forgot_password_sent"),
     path("nytt-losenord/valj/", views.reset_password, name="reset_password"),
-    # The link in mail: the token in the query string (README "No secret in any log").
+    # The link in mail: the token in the query string (docs/security.md).
     path("nytt-losenord/", views.reset_link, name="password_link"),
     path("nytt-losenord/<str:token>/", views.reset_link, name="reset_link"),
     path("byt-bibliotek/", views.transfer, name="transfer"),

@@ -102,8 +102,8 @@ class MoveByMtmAdminMixin:
 
 @admin.register(TransferRequest)
 class TransferRequestAdmin(admin.ModelAdmin):
-    """Read-only for now: MTM sees every request and pull. Moving borrowers between
-    any libraries from the admin is a later issue."""
+    """Read-only: MTM sees every request and pull. MTM moves a borrower to another
+    library with *Flytta till bibliotek* on the borrower's admin page."""
 
     list_display = [
         "requested_at",

@@ -1,4 +1,4 @@
-"""Finding and managing borrowers: search, lists, borrower page, edit (issue: Find and manage).
+"""Finding and managing borrowers: search, lists, borrower page, edit.
 
 Every view takes its borrowers from borrowers_for / get_borrower (views/common.py):
 outside the registrar's main library and its branches everything is 404.

@@ -1,5 +1,5 @@
 """Registering borrowers: the four create forms, the agreement text, login details
-(issue: Register borrowers), and the borrower's public set-password page."""
+mail, and the borrower's public set-password page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required

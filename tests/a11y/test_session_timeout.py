@@ -83,7 +83,7 @@ def _expiry(client):
 def test_a_page_moves_the_idle_expiry_only_once_a_fraction_of_it_has_passed(
     registrar_client, settings
 ):
-    """No session write on every page (issue 23): within the refresh window the
+    """No session write on every page: within the refresh window the
     expiry stays, and the page tells app.js the time actually left, never more."""
     settings.SESSION_COOKIE_AGE = 1800
     start = reverse("libraries:start")

@@ -204,7 +204,7 @@ def _two_verified_sessions(user, device):
 
 
 def test_mtm_resetting_the_second_factor_ends_every_verified_session(mtm_staff, app):
-    """Sessions are verified without reading the device on each request (issue 23),
+    """Sessions are verified without reading the device on each request,
     yet the reset of the devices still ends them at their next request."""
     first, second = _two_verified_sessions(mtm_staff, app)
     mfa.reset(mtm_staff, by=mtm_staff)

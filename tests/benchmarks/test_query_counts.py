@@ -141,7 +141,7 @@ def test_head_administrators_all_users_list_is_bounded_too(
 
 @override_settings(ROOT_URLCONF="benchmarks.urls")
 def test_the_empty_page_reads_the_session_and_the_user_and_writes_nothing(registrar_client):
-    """Issue 23: what every page pays is two queries, the session and the user with
+    """What every page pays is two queries, the session and the user with
     their library; the session is saved only when its idle expiry is due to move."""
     url = f"/{BASELINE_PATH}"
     _queries(registrar_client, "get", url)  # the first request moves the expiry

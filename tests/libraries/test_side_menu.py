@@ -1,5 +1,5 @@
 """The side menu of Mitt bibliotek is rendered once per language, role and current
-page and reused (issue 23): what each staff member sees is still their own."""
+page and reused: what each staff member sees is still their own."""
 
 import re
 

@@ -1,6 +1,6 @@
 """A worker that dies while sending (SIGKILL, lost host) leaves its task RUNNING:
 once the lease has run out, the next worker sends the mail, once, with the same
-Message-ID as the attempt that died (README, "Operations")."""
+Message-ID as the attempt that died (docs/operations.md, "Mail")."""
 
 from datetime import timedelta
 from smtplib import SMTPServerDisconnected

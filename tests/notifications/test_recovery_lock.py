@@ -1,5 +1,5 @@
 """A live but slow worker outlives its lease: the requeued attempt waits for the
-mail's row lock, then finds the mail sent and sends nothing (README, "Operations").
+mail's row lock, then finds the mail sent and sends nothing (docs/operations.md, "Mail").
 
 Each thread has its own database connection, so the two really run as two
 concurrent transactions."""

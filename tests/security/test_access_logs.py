@@ -1,4 +1,4 @@
-"""No live token in gunicorn's or Caddy's access log or Django's log lines (README
+"""No live token in gunicorn's or Caddy's access log or Django's log lines (docs/security.md,
 "No secret in any log"): the set-password flows run through a real gunicorn started
 with the repo's deploy/gunicorn.conf.py, a link goes through Caddy with the repo's
 deploy/Caddyfile, and the tests grep everything they wrote.

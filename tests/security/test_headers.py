@@ -105,7 +105,7 @@ def test_production_settings_are_the_secure_ones(production_settings):
     assert s["SECURE_HSTS_SECONDS"] >= 31_536_000
     assert s["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and s["SECURE_HSTS_PRELOAD"]
     assert s["SECURE_SSL_REDIRECT"]
-    # The idle limit slides: the session is saved at least every tenth of it (issue 23).
+    # The idle limit slides: the session is saved at least every tenth of it.
     assert s["SESSION_COOKIE_AGE"] <= 30 * 60 and 0 < s["SESSION_REFRESH_FRACTION"] <= 0.1
     assert s["SESSION_ABSOLUTE_SECONDS"] <= 12 * 60 * 60
     assert s["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")

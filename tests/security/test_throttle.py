@@ -1,4 +1,4 @@
-"""Login throttling on a normalised identity, on every door (README "Login throttling").
+"""Login throttling on a normalised identity, on every door (docs/security.md).
 
 An attacker who mistypes the case of an e-mail on purpose gets no fresh guesses;
 spreading guesses over addresses (behind TRUSTED_PROXY_COUNT proxies) or over

@@ -238,7 +238,7 @@ def test_failures_per_token_are_rate_limited(client, borrower, service_token, se
 def test_a_leaked_token_gets_the_documented_1000_guesses_and_no_more(
     client, borrower, service_token
 ):
-    # No LOGIN_CHECK_TOKEN_FAILURE_LIMIT set: the README's default, 1000, holds.
+    # No LOGIN_CHECK_TOKEN_FAILURE_LIMIT set: the documented default (docs/api.md), 1000, holds.
     source = throttle.source_key(throttle.api_source(service_token.pk))
     LoginFailure.objects.bulk_create(
         LoginFailure(channel=throttle.Channel.API, account=f"gissning{n}", source=source)

@@ -181,7 +181,7 @@ def test_postgresql_searches_names_and_email_through_trigram_indexes(registrar, 
 def test_a_search_past_the_cap_says_more_than_and_stops_counting(
     registrar_client, people, monkeypatch
 ):
-    """Issue 23: a common name is counted only up to the cap; the page says so and
+    """A common name is counted only up to the cap; the page says so and
     pages through that many, and the audit event records the capped count."""
     monkeypatch.setattr(manage, "SEARCH_COUNT_CAP", 2)
     html = search(registrar_client, "ann")
