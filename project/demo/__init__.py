@@ -11,14 +11,15 @@ through the workflow its door uses, never by writing rows around it.
 
 Idempotent: running it again brings the demo data back to its demo state without
 duplicating anything. The demo's e-mail addresses are made up, so the mail its
-workflows queue (a transfer request tells the borrower) is dropped before the
-transaction commits: nothing waits in the queue for a mail server that
-`make run` may not have.
+workflows queue (a transfer request tells the borrower) is dropped, with its
+delivery task, before the transaction commits: nothing waits in the queue, nor
+runs in the worker, for a mail server that `make run` may not have.
 """
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from notifications.models import OutgoingMail
 from stats.snapshot import count_months
@@ -38,8 +39,23 @@ def seed() -> dict[str, int]:
     mtm = seed_staff(libraries)
     borrowers = seed_borrowers(libraries, mtm=mtm)
     transfers = seed_transfers(libraries)  # after the borrowers: it moves some of them
-    OutgoingMail.objects.filter(pk__gt=last_mail, to__iendswith="@post.example").delete()
+    _drop_demo_mail(after=last_mail)
     # The demo registrations are recorded in past months (register(at=…)): the
     # statistics' monthly counts are counted again, so that they hold them.
     count_months(timezone.localdate())
     return {"libraries": len(libraries), "borrowers": borrowers, "transfers": transfers}
+
+
+def _drop_demo_mail(*, after: int) -> None:
+    """The mail queued by this run to the demo's made-up addresses, and the tasks
+    that would deliver it (notifications.mail.queue_mail enqueues one per mail)."""
+    mails = OutgoingMail.objects.filter(pk__gt=after, to__iendswith="@post.example")
+    ids = set(mails.values_list("pk", flat=True))
+    if not ids:
+        return
+    waiting = DBTaskResult.objects.filter(
+        task_path="notifications.mail.deliver_mail", status="READY"
+    ).values_list("pk", "args_kwargs")
+    tasks = [pk for pk, call in waiting if (call.get("args") or [None])[0] in ids]
+    DBTaskResult.objects.filter(pk__in=tasks).delete()
+    mails.delete()

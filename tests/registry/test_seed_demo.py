@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import StaffUser
 from audit.models import Action, AuditEvent
@@ -145,9 +146,11 @@ def test_demo_uses_only_skatteverkets_reserved_numbers(db):
             assert identifier in reserved, identifier
 
 
-def test_seed_demo_runs_with_the_transfers(db):
+def test_seed_demo_runs_with_the_transfers(db, settings):
     """One pending request into each demo main library, asked by a registrar of the
-    borrower's library, with its audit event; no demo mail is left in the queue."""
+    borrower's library, with its audit event; no demo mail is left in the queue, nor
+    a delivery task for the worker (as `make run` has it)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     seed_twice()
     pending = TransferRequest.objects.pending().select_related("borrower", "requested_by")
     into = {request.to_library.name: request for request in pending}
@@ -167,6 +170,7 @@ def test_seed_demo_runs_with_the_transfers(db):
     requested = AuditEvent.objects.filter(action=Action.TRANSFER_REQUESTED)
     assert requested.count() == mains.count()
     assert not OutgoingMail.objects.exists()
+    assert not DBTaskResult.objects.exists()
 
 
 def test_a_rerun_brings_the_demo_state_back_through_the_workflows(db):
