@@ -1,6 +1,6 @@
 import unicodedata
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
@@ -178,6 +178,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         send_credentials: bool = True,
         via: str | None = None,
         replaces: "Borrower | None" = None,
+        at: datetime | None = None,
     ) -> "Borrower":
         """Create a borrower from a create form: the agreement, the CREATED event and,
         when asked, the login details mail.
@@ -189,12 +190,13 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         `via` names the door in the audit log when it is not a registrar's form
         ("admin"); the events and the mail are the same. `replaces`: the LMA account
         this one replaces (Borrower.replace_with_personnummer), named in the CREATED
-        event.
+        event. `at`: when the registration happened, for history recorded afterwards
+        (the demo data's past registrations, record(at=…)); otherwise now.
 
         Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
         refuses the row; nothing is then written.
         """
-        now = timezone.now()
+        now = at or timezone.now()
         borrower = self.model(
             id_kind=identity.kind.value,
             identifier=identity.value,
@@ -224,7 +226,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
                 borrower.services.set(services)
                 door = {"via": via} if via else {}
                 link = {"replaces": str(replaces.code)} if replaces else {}
-                record(Action.CREATED, actor=by, borrower=borrower, **door, **link)
+                record(Action.CREATED, actor=by, borrower=borrower, at=at, **door, **link)
                 if send_credentials:
                     borrower._queue_credentials(by=by, **door)
         except IntegrityError as error:

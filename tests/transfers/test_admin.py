@@ -1,11 +1,7 @@
-"""MTM's read-only list of transfer requests, and the demo requests."""
+"""MTM's read-only list of transfer requests."""
 
-from django.core.management import call_command
 from django.urls import reverse
 
-from libraries.demo import seed_libraries, seed_staff
-from tests.factories import BorrowerFactory
-from transfers.demo import seed_transfers
 from transfers.models import TransferRequest
 
 
@@ -25,22 +21,3 @@ def test_mtm_lists_filters_and_searches_requests_but_cannot_change_them(
     assert TransferRequest.objects.filter(pk=transfer.pk).exists()
     change = reverse("admin:transfers_transferrequest_change", args=[transfer.pk])
     assert client.get(change).status_code == 200  # view only
-
-
-def test_demo_requests_go_into_each_demo_main_library_once(db):
-    libraries = seed_libraries()
-    seed_staff(libraries)
-    assert seed_transfers(libraries) == 0  # no borrowers yet: nothing to move, no error
-    for library in libraries.values():
-        BorrowerFactory(library=library)
-    created = seed_transfers(libraries)
-    mains = [lib for lib in libraries.values() if not lib.is_branch]
-    assert created == len(mains)
-    assert seed_transfers(libraries) == 0  # idempotent
-    for library in mains:
-        assert TransferRequest.objects.pending().filter(to_library=library).count() == 1
-
-
-def test_seed_demo_runs_with_the_transfers(db):
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
