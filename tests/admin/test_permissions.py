@@ -29,14 +29,14 @@ EXPECTED_RIGHTS = {
     "audit.view_auditevent",
     "notifications.view_outgoingmail",
     "notifications.change_outgoingmail",
-    # applications/migrations/0002: deciding staff account applications.
+    # Deciding staff account applications.
     "applications.view_accountapplication",
     "applications.change_accountapplication",
     "applications.view_branchapplication",
     "applications.change_branchapplication",
-    # stats/migrations/0002: the national statistics.
+    # The national statistics.
     "stats.view_dailysnapshot",
-    # applications/migrations/0005_i21: deciding student applications.
+    # Deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",
 }
