@@ -178,7 +178,7 @@ def _delete_listed_accounts(today: date, *, dry_run: bool) -> int:
 @contextmanager
 def _audit_retention():
     """A transaction in which PostgreSQL's append-only trigger lets old audit rows
-    be removed or anonymised (audit migration 0003: never rows younger than a year)."""
+    be removed or anonymised (audit migration 0002: never rows younger than a year)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

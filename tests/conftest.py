@@ -9,39 +9,16 @@ from tests.factories import LibraryFactory, StaffFactory
 
 def ensure_reference_data():
     """What the data migrations load, put back after a test that emptied the database."""
+    from accounts.groups import grant_mtm_staff_rights
     from borrowers.models import AgreementText, Service
     from borrowers.reference import seed_services
-    from libraries.models import County, Municipality
-    from libraries.reference import load_counties
+    from libraries.counties import load_counties
+    from libraries.models import Municipality
 
     if not Municipality.objects.exists():
-        load_counties(County, Municipality)
+        load_counties()
     seed_services(Service, AgreementText)
-    _mtm_staff_group()
-
-
-def _mtm_staff_group():
-    """The group the migrations create (accounts 0002, applications 0002)."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-
-    staff = importlib.import_module("accounts.migrations.0002_mtm_staff_group")
-    applications = importlib.import_module("applications.migrations.0002_mtm_staff_rights")
-    stats = importlib.import_module("stats.migrations.0002_i20_mtm_staff_rights")
-    group, _ = Group.objects.get_or_create(name=staff.GROUP)
-    rights = [
-        Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
-        for (app, model), actions in staff.RIGHTS.items()
-        for action in actions
-    ]
-    students = importlib.import_module("applications.migrations.0005_i21_student_rights")
-    rights += Permission.objects.filter(
-        content_type__app_label="applications",
-        codename__in=[*applications.RIGHTS, *students.RIGHTS],
-    )
-    rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
-    group.permissions.set(rights)
+    grant_mtm_staff_rights()
 
 
 @pytest.fixture(autouse=True)

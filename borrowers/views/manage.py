@@ -126,7 +126,7 @@ ORDERING = ("last_name", "first_name", "pk")
 class IdsFirstPaginator(Paginator):
     """Pages by ids first: the page query selects the page's ids in a subquery and
     only then reads those rows (a "deferred join"). The id subquery is answered from
-    the covering index of migration 0004 (an index-only scan), so a page of a large
+    the covering index of migration 0003 (an index-only scan), so a page of a large
     library reads 50 table rows instead of every borrower in scope (docs/performance.md).
     Still one count query and one page query (and, where a page is merged from several
     libraries, borrowers/paging.py, one for their ids)."""

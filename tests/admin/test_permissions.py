@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+
+from accounts.groups import MTM_STAFF_GROUP, grant_mtm_staff_rights
 
 EXPECTED_RIGHTS = {
     "borrowers.view_borrower",
@@ -29,14 +31,14 @@ EXPECTED_RIGHTS = {
     "audit.view_auditevent",
     "notifications.view_outgoingmail",
     "notifications.change_outgoingmail",
-    # applications/migrations/0002: deciding staff account applications.
+    # Deciding staff account applications.
     "applications.view_accountapplication",
     "applications.change_accountapplication",
     "applications.view_branchapplication",
     "applications.change_branchapplication",
-    # stats/migrations/0002: the national statistics.
+    # The national statistics.
     "stats.view_dailysnapshot",
-    # applications/migrations/0005_i21: deciding student applications.
+    # Deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",
 }
@@ -47,6 +49,19 @@ def test_the_group_has_exactly_the_rights_mtm_staff_need(db):
     rights = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
     assert rights == EXPECTED_RIGHTS
     assert not any(r.split(".")[1].startswith("delete_") for r in rights)
+
+
+def test_the_group_is_made_again_with_exactly_those_rights(db):
+    # What a test that empties the database (and the migration) calls: a lost
+    # group comes back, and a right added by hand is taken away again.
+    Group.objects.filter(name=MTM_STAFF_GROUP).delete()
+    group = grant_mtm_staff_rights()
+    group.permissions.add(Permission.objects.get(codename="delete_borrower"))
+    group = grant_mtm_staff_rights()
+    rights = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert group.name == "MTM-personal"
+    assert rights == EXPECTED_RIGHTS
+    assert Group.objects.filter(name="MTM-personal").count() == 1
 
 
 def test_mtm_staff_are_not_superusers_and_have_the_groups_rights(mtm_user):

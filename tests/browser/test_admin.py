@@ -14,15 +14,11 @@ Anything Django's admin does that we cannot fix goes into DJANGO_ADMIN_ALLOWLIST
 (snapshot style), so that any *new* violation fails the test.
 """
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
 
+from accounts.groups import grant_mtm_staff_rights
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.factories import BorrowerFactory, StaffFactory
 
@@ -35,18 +31,8 @@ DJANGO_ADMIN_ALLOWLIST: set[str] = set()
 @pytest.fixture
 def mtm_user(transactional_db):
     # An earlier transactional test may have emptied the database, permissions and
-    # the group of accounts/migrations/0002 included: put them back as migrate does.
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    migration = importlib.import_module("accounts.migrations.0002_mtm_staff_group")
-    group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    wanted = Q(pk__in=[])
-    for (app_label, model), actions in migration.RIGHTS.items():
-        wanted |= Q(
-            content_type__app_label=app_label,
-            codename__in=[f"{action}_{model}" for action in actions],
-        )
-    group.permissions.set(Permission.objects.filter(wanted))
+    # the group included: put them back as migrate does.
+    group = grant_mtm_staff_rights()
     user = StaffFactory(email="mats@mtm.example", library=None, role="", is_staff=True)
     user.groups.add(group)
     return user

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts.models import Role
+from libraries.counties import load_counties
 from libraries.models import County, Municipality
 from tests.factories import LibraryFactory, StaffFactory
 
@@ -10,6 +11,20 @@ def test_all_counties_and_municipalities_are_loaded(db):
     assert Municipality.objects.count() == 290
     assert Municipality.objects.get(code="0183").name == "Sundbyberg"
     assert Municipality.objects.get(name="Sundbyberg").county.name == "Stockholms län"
+
+
+def test_the_county_list_is_loaded_again_unchanged(db):
+    # What a test that empties the database (and the migration) calls.
+    before = sorted(
+        Municipality.objects.values_list("code", "name", "county__code", "county__name")
+    )
+    Municipality.objects.all().delete()
+    County.objects.all().delete()
+    load_counties()
+    load_counties()  # a second run changes nothing
+    after = sorted(Municipality.objects.values_list("code", "name", "county__code", "county__name"))
+    assert after == before
+    assert County.objects.count() == 21
 
 
 def test_start_page_shows_the_library_and_role(registrar_client, registrar):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run, **options):
-        # PostgreSQL's append-only trigger refuses anything younger (audit migration 0003).
+        # PostgreSQL's append-only trigger refuses anything younger (audit migration 0002).
         if settings.RETENTION_AUDIT_YEARS < 1:
             raise CommandError("RETENTION_AUDIT_YEARS must be 1 or more.")
         if settings.RETENTION_EXPIRED_MONTHS < 1 or settings.RETENTION_WARNING_DAYS < 1:

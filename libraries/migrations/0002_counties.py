@@ -1,10 +1,12 @@
+"""SCB's counties and municipalities (libraries/counties.py)."""
+
 from django.db import migrations
 
-from libraries.reference import load_counties
+from libraries.counties import load_counties
 
 
 def load(apps, schema_editor):
-    load_counties(apps.get_model("libraries", "County"), apps.get_model("libraries", "Municipality"))
+    load_counties(apps)
 
 
 class Migration(migrations.Migration):
