@@ -20,4 +20,4 @@ RUN DJANGO_DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build \
 USER registry
 EXPOSE 8000
 # deploy/gunicorn.conf.py: bind, workers, and an access log of paths only (no tokens).
-CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "registry.wsgi"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"]

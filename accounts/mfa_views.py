@@ -40,7 +40,7 @@ def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return resolve_url("admin:index" if request.user.is_staff else "libraries:start")
+    return resolve_url("admin:index" if request.user.is_staff else "portal:start")
 
 
 @never_cache

@@ -127,7 +127,7 @@ def apply(request):
             request,
             gettext("The application has been sent to MTM. You get an e-mail within two days."),
         )
-        return redirect("borrowers:student_applications")
+        return redirect("applications:student_applications")
     return render(request, "applications/student_apply.html", {"form": form})
 
 

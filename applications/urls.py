@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import students, views
 
 app_name = "applications"
 
 urlpatterns = [
-    path("registrerarkonto/", views.library_search, name="library_search"),
-    path("registrerarkonto/uppgifter/", views.apply, name="apply"),
-    path("registrerarkonto/tack/", views.thanks, name="thanks"),
-    path("filial/", views.branch, name="branch"),
+    # The public applications for a registrar's account or a branch.
+    path("ansok/registrerarkonto/", views.library_search, name="library_search"),
+    path("ansok/registrerarkonto/uppgifter/", views.apply, name="apply"),
+    path("ansok/registrerarkonto/tack/", views.thanks, name="thanks"),
+    path("ansok/filial/", views.branch, name="branch"),
+    # Registrars' student applications, in Mitt bibliotek's borrower menu.
+    path("lantagare/skapa/student/", students.apply, name="create_student"),
+    path("lantagare/studentansokningar/", students.applications, name="student_applications"),
 ]

@@ -217,7 +217,7 @@ def run_pages(*, iterations: int, warmup: int, log=print) -> Report:
         log(f"  {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
 
     page("baseline (base.html, no database work)", f"/{BASELINE_PATH}", "baseline")
-    page("Startsida", reverse("libraries:start"))
+    page("Startsida", reverse("portal:start"))
     page("Mitt bibliotek", reverse("libraries:my_library"))
     for slug, spec in LISTS.items():
         url = reverse("borrowers:list", args=[slug])

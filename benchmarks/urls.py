@@ -1,7 +1,7 @@
 """The bench's URLconf: the product's URLs plus the baseline page.
 
 Used only inside the bench runner (override_settings(ROOT_URLCONF=…)); the
-product's own URLconf (project.urls) never includes it.
+product's own URLconf (config.urls) never includes it.
 """
 
 from django.shortcuts import render
@@ -18,5 +18,5 @@ def baseline(request):
 
 urlpatterns = [
     path(BASELINE_PATH, baseline, name="bench_baseline"),
-    path("", include("project.urls")),
+    path("", include("config.urls")),
 ]

@@ -1,7 +1,7 @@
 """gunicorn's settings for the registry (Dockerfile, docker-compose.yml, systemd and
 make e2e use this file):
 
-    gunicorn -c deploy/gunicorn.conf.py registry.wsgi
+    gunicorn -c deploy/gunicorn.conf.py config.wsgi
 
 The access log writes the path only, never the query string (set-password and
 reset links carry their token there), and a token in the path of an older link is

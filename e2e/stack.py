@@ -267,7 +267,7 @@ class Stack:
     def start_web(self) -> None:
         self.spawn(
             "gunicorn",
-            [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "registry.wsgi"],
+            [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
         )
         # Plain HTTP straight to gunicorn: /healthz is exempt from the HTTPS redirect.
         self.wait_for(f"http://127.0.0.1:{self.web_port}/healthz", "gunicorn")

@@ -7,7 +7,6 @@ from . import views
 app_name = "libraries"
 
 urlpatterns = [
-    # The start page (libraries:start) is the roof's: project/urls.py.
     path("mitt-bibliotek/", views.my_library, name="my_library"),
     path("mitt-bibliotek/filialer/", views.branches, name="branches"),
     path("mitt-bibliotek/filialer/<int:pk>/", views.branch, name="branch"),

@@ -1,6 +1,6 @@
 """The register extract's two doors: MTM's admin (*Registerutdrag*, registered by
-borrowers/admin.py) and Mina sidor (*Hämta mina uppgifter*, selfservice:extract, added to
-Mina sidor's URLs by project/urls.py since privacy sits above selfservice)."""
+borrowers/admin.py) and Mina sidor (*Hämta mina uppgifter*, privacy:borrower_extract, under
+Mina sidor's path)."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote

@@ -9,7 +9,6 @@ urlpatterns = [
     path("logga-in/", views.login, name="login"),
     path("logga-ut/", views.logout, name="logout"),
     path("byt-losenord/", views.change_password, name="change_password"),
-    # selfservice:extract (Hämta mina uppgifter) is privacy's view: project/urls.py.
     path("glomt-losenord/", views.forgot_password, name="forgot_password"),
     path("glomt-losenord/skickat/", views.forgot_password_sent, name="forgot_password_sent"),
     path("nytt-losenord/valj/", views.reset_password, name="reset_password"),

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import registrar_required
 from audit.log import record
 from audit.models import Action
-from borrowers import pull as pull_session
 from borrowers.models import Borrower
 from borrowers.views.common import get_borrower
 from libraries.forms import search_libraries
 from libraries.models import Library
 
+from . import pull as pull_session
 from .forms import PullForm
 from .models import TransferRefused, TransferRequest
 
@@ -199,7 +199,7 @@ def pull(request, code):
     create form: Byt bibliotek, moving the borrower to their own library at once."""
     # SECURITY: this page shows a borrower outside the registrar's scope (name and
     # e-mail, never the identifier), so only for a code the create form put in this
-    # session after the registrar typed the identifier (borrowers.pull.allow_pull).
+    # session after the registrar typed the identifier (transfers.pull.allow_pull).
     if not pull_session.is_pull_allowed(request, code):
         raise Http404
     borrower = get_object_or_404(Borrower.objects.select_related("library"), code=code)

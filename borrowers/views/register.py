@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import registrar_required
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
 from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
-from borrowers.pull import allow_pull
+from borrowers.signals import found_at_another_library
 
 from .common import get_borrower
 
@@ -58,7 +58,12 @@ def create(request, kind):
     else:
         form = form_class(registrar=request.user, initial_library=request.GET.get("bibliotek"))
     # Opens *flytta användaren* (transfers), which offers the e-mail address typed here.
-    allow_pull(request, form.registered_elsewhere, email=request.POST.get("email", ""))
+    found_at_another_library.send(
+        sender=form_class,
+        request=request,
+        borrower=form.registered_elsewhere,
+        email=request.POST.get("email", ""),
+    )
     return render(
         request,
         "borrowers/register/create.html",
@@ -99,7 +104,9 @@ def replace_lma(request, code):
                 % {"email": borrower.email},
             )
             return redirect("borrowers:detail", borrower.code)
-    allow_pull(request, form.registered_elsewhere)
+    found_at_another_library.send(
+        sender=form_class, request=request, borrower=form.registered_elsewhere
+    )
     return render(request, "borrowers/register/replace_lma.html", {"form": form, "borrower": lma})
 
 

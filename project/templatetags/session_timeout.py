@@ -36,7 +36,7 @@ def session_timeout_attributes(context) -> str:
         ' data-login-url="{}" data-csrf-token="{}"',
         idle_seconds_left(request),
         WARNING_SECONDS,
-        reverse("keep_alive"),
+        reverse("portal:keep_alive"),
         login_url,
         get_token(request),
     )

@@ -16,7 +16,7 @@ from .conftest import BORROWER_PASSWORD
 
 pytestmark = pytest.mark.a11y
 
-KEEP_ALIVE = reverse("keep_alive")
+KEEP_ALIVE = reverse("portal:keep_alive")
 
 
 def body_attributes(response) -> str:
@@ -27,7 +27,7 @@ def body_attributes(response) -> str:
 
 def test_a_staff_page_carries_the_timeout_and_the_keep_alive_address(registrar_client, settings):
     settings.SESSION_COOKIE_AGE = 1800
-    body = body_attributes(registrar_client.get(reverse("libraries:start")))
+    body = body_attributes(registrar_client.get(reverse("portal:start")))
     assert 'data-session-timeout="1800"' in body
     assert 'data-session-warning="120"' in body
     assert f'data-keep-alive-url="{KEEP_ALIVE}"' in body
@@ -43,7 +43,11 @@ def test_a_mina_sidor_page_carries_them_too(client, lena):
 
 
 def test_pages_outside_a_session_have_no_warning(client):
-    for url in (reverse("accounts:login"), reverse("selfservice:login"), reverse("accessibility")):
+    for url in (
+        reverse("accounts:login"),
+        reverse("selfservice:login"),
+        reverse("portal:accessibility"),
+    ):
         assert "data-session-timeout" not in body_attributes(client.get(url)), url
 
 
@@ -86,7 +90,7 @@ def test_a_page_moves_the_idle_expiry_only_once_a_fraction_of_it_has_passed(
     """No session write on every page: within the refresh window the
     expiry stays, and the page tells app.js the time actually left, never more."""
     settings.SESSION_COOKIE_AGE = 1800
-    start = reverse("libraries:start")
+    start = reverse("portal:start")
     registrar_client.get(start)
     saved = _expiry(registrar_client)
     session = registrar_client.session
@@ -112,5 +116,5 @@ def test_an_idle_staff_session_still_ends_at_its_expiry(registrar_client):
     Session.objects.filter(session_key=registrar_client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    response = registrar_client.get(reverse("libraries:start"))
+    response = registrar_client.get(reverse("portal:start"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]

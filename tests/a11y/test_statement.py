@@ -18,7 +18,7 @@ STATEMENT = "/tillganglighet/"
 def statement(client, db):
     response = client.get(STATEMENT)
     assert response.status_code == 200
-    assert reverse("accessibility") == STATEMENT
+    assert reverse("portal:accessibility") == STATEMENT
     return response.content.decode()
 
 

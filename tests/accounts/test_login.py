@@ -26,7 +26,7 @@ def test_login_page_uses_the_handbooks_words(client, db):
 def test_registrar_logs_in_with_email_in_any_case_and_lands_on_start_page(client, registrar):
     response = login(client, "RITA@A.example")
     assert response.status_code == 302
-    assert response.url == reverse("libraries:start")
+    assert response.url == reverse("portal:start")
     assert int(client.session[SESSION_KEY]) == registrar.pk
 
 
@@ -85,7 +85,7 @@ def test_lockout_lifts_by_itself_after_the_cool_off(client, registrar, lockout_s
 
 def test_mediator_is_told_they_have_no_registrar_rights(client, mediator):
     client.force_login(mediator)
-    response = client.get(reverse("libraries:start"))
+    response = client.get(reverse("portal:start"))
     assert response.status_code == 403
     assert "Du har inga registrerarrättigheter" in response.content.decode()
     assert client.get(reverse("libraries:my_library")).status_code == 403
@@ -93,7 +93,7 @@ def test_mediator_is_told_they_have_no_registrar_rights(client, mediator):
 
 def test_mtm_staff_are_sent_to_the_admin(client, mtm_staff):
     client.force_login(mtm_staff)
-    response = client.get(reverse("libraries:start"))
+    response = client.get(reverse("portal:start"))
     assert response.status_code == 403
     assert reverse("admin:index") in response.content.decode()
 
@@ -113,19 +113,19 @@ def test_logout_is_post_only_and_clears_the_browser(registrar_client):
 
 
 def test_session_ends_after_the_idle_timeout(registrar_client, settings):
-    assert registrar_client.get(reverse("libraries:start")).status_code == 200
+    assert registrar_client.get(reverse("portal:start")).status_code == 200
     session = registrar_client.session
     session.set_expiry(-1)  # as if the idle time had run out
     session.save()
-    assert registrar_client.get(reverse("libraries:start")).status_code == 302
+    assert registrar_client.get(reverse("portal:start")).status_code == 302
 
 
 def test_session_ends_after_the_absolute_limit_however_active(registrar_client, settings):
     settings.SESSION_ABSOLUTE_SECONDS = 60
     with time_machine.travel("2026-11-28 09:00 +01:00", tick=False):
-        assert registrar_client.get(reverse("libraries:start")).status_code == 200
+        assert registrar_client.get(reverse("portal:start")).status_code == 200
     with time_machine.travel("2026-11-28 09:02 +01:00", tick=False):
-        response = registrar_client.get(reverse("libraries:start"))
+        response = registrar_client.get(reverse("portal:start"))
     assert response.status_code == 302 and response.url == LOGIN
 
 

@@ -41,8 +41,8 @@ def test_password_change_keeps_this_session_and_ends_the_others(registrar, regis
     assert change_password(registrar_client).status_code == 302
     registrar.refresh_from_db()
     assert registrar.check_password(NEW_PASSWORD)
-    assert registrar_client.get(reverse("libraries:start")).status_code == 200
-    assert other_device.get(reverse("libraries:start")).status_code == 302
+    assert registrar_client.get(reverse("portal:start")).status_code == 200
+    assert other_device.get(reverse("portal:start")).status_code == 302
 
 
 def test_email_change_needs_the_password(registrar_client, registrar):

@@ -132,14 +132,14 @@ def test_an_unverified_session_cannot_enrol_a_new_app(client, mtm_staff, app):
 def test_library_staff_need_it_when_required(client, registrar, settings):
     settings.STAFF_MFA_REQUIRED = True
     client.force_login(registrar, second_factor=False)
-    response = client.get(reverse("libraries:start"))
+    response = client.get(reverse("portal:start"))
     assert response.status_code == 302 and response.url.startswith(ENROL)
     assert "Ditt konto kräver tvåstegsverifiering" in client.get(ENROL).content.decode()
 
 
 def test_library_staff_do_not_need_it_in_development(registrar_client, settings):
     settings.STAFF_MFA_REQUIRED = False
-    assert registrar_client.get(reverse("libraries:start")).status_code == 200
+    assert registrar_client.get(reverse("portal:start")).status_code == 200
 
 
 def test_mtm_resets_a_second_factor_in_the_admin(client, registrar, mtm_staff):

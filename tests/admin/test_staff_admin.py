@@ -103,9 +103,9 @@ def test_deactivating_ends_the_persons_sessions_at_once(mtm_client, registrar, r
 
 def test_a_deactivated_registrar_is_logged_out_on_the_next_request(client, mtm_user, registrar):
     client.force_login(registrar)
-    assert client.get(reverse("libraries:start")).status_code == 200
+    assert client.get(reverse("portal:start")).status_code == 200
     registrar.deactivate()
-    response = client.get(reverse("libraries:start"))
+    response = client.get(reverse("portal:start"))
     assert response.status_code == 302
 
 

@@ -46,7 +46,7 @@ def test_an_application_becomes_a_registrar_who_logs_in_at_the_library(
     login = applicant.post(
         reverse("accounts:login"), {"username": "alva@a.example", "password": PASSWORD}
     )
-    assert login.status_code == 302 and login.url == reverse("libraries:start")
+    assert login.status_code == 302 and login.url == reverse("portal:start")
     start = applicant.get(login.url)
     assert start.status_code == 200
     assert start.context["library"] == library_a  # the main library of the chosen branch
@@ -61,7 +61,7 @@ def test_a_registrar_deactivated_in_the_admin_is_logged_out_at_once(
     """The admin's deactivation (the StaffUser admin's own action) ends sessions now."""
     registrar_browser = Client()
     registrar_browser.force_login(registrar)
-    assert registrar_browser.get(reverse("libraries:start")).status_code == 200
+    assert registrar_browser.get(reverse("portal:start")).status_code == 200
 
     decider_client.post(
         reverse("admin:accounts_staffuser_changelist"),
@@ -70,7 +70,7 @@ def test_a_registrar_deactivated_in_the_admin_is_logged_out_at_once(
     registrar.refresh_from_db()
     assert not registrar.is_active
 
-    response = registrar_browser.get(reverse("libraries:start"))
+    response = registrar_browser.get(reverse("portal:start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     # … and cannot log in again.
@@ -94,5 +94,5 @@ def test_a_registrar_unticked_active_on_the_change_form_is_logged_out_at_once(
     assert response.status_code == 302
     registrar.refresh_from_db()
     assert not registrar.is_active
-    response = registrar_browser.get(reverse("libraries:start"))
+    response = registrar_browser.get(reverse("portal:start"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))

@@ -7,7 +7,7 @@ from accounts.models import Role
 from applications.models import AccountApplication
 from tests.factories import StaffFactory
 
-START = reverse("libraries:start")
+START = reverse("portal:start")
 
 
 def make(library, email, **fields):

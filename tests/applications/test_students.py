@@ -20,8 +20,8 @@ from tests.factories import BorrowerFactory
 
 pytestmark = pytest.mark.django_db
 
-APPLY = reverse("borrowers:create_student")
-LIST = reverse("borrowers:student_applications")
+APPLY = reverse("applications:create_student")
+LIST = reverse("applications:student_applications")
 TEMPORARY = re.compile(r"^19980412T[0-9]{3}$")
 
 

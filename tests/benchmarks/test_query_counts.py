@@ -77,7 +77,7 @@ def _request_for(page, scene, client):
         "name": "låntagare",
     }
     if page == "start":
-        return "get", reverse("libraries:start"), None
+        return "get", reverse("portal:start"), None
     if page == "my_library":
         return "get", reverse("libraries:my_library"), None
     if page.startswith("list:"):

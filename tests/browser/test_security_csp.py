@@ -30,7 +30,7 @@ def test_key_pages_break_no_rule_of_the_policy(page, login_as):
     pages = [
         (None, reverse("accounts:login")),
         (None, reverse("selfservice:login")),
-        (registrar, reverse("libraries:start")),
+        (registrar, reverse("portal:start")),
         (registrar, reverse("borrowers:create_adult")),
         (registrar, reverse("borrowers:detail", args=[borrower.code])),
         (mtm, reverse("admin:borrowers_borrower_changelist")),

@@ -28,7 +28,7 @@ def test_the_county_list_is_loaded_again_unchanged(db):
 
 
 def test_start_page_shows_the_library_and_role(registrar_client, registrar):
-    html = registrar_client.get(reverse("libraries:start")).content.decode()
+    html = registrar_client.get(reverse("portal:start")).content.decode()
     assert f"<h1>{registrar.library.name}</h1>" in html
     assert "registrerare" in html
 

@@ -39,7 +39,7 @@ def extract_url(borrower) -> str:
     return reverse("admin:borrowers_borrower_extract", args=[borrower.pk])
 
 
-MINA = reverse("selfservice:extract")
+MINA = reverse("privacy:borrower_extract")
 
 
 @pytest.fixture

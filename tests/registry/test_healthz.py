@@ -29,7 +29,7 @@ def database_queue(settings):
 
 
 def test_a_healthy_registry_answers_ok_without_login_or_personal_data(client, registrar):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("portal:healthz"))
     assert response.status_code == 200
     text = response.content.decode()
     assert text == "database: ok\nmigrations: ok\nmail: ok (none queued)\n"
@@ -42,7 +42,7 @@ def test_late_mail_is_reported_but_keeps_the_site_in_the_proxy(
 ):
     settings.MAIL_QUEUE_MAX_AGE_MINUTES = 30
     queued(registrar, minutes_ago=31)
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("portal:healthz"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "mail: late (oldest queued 18" in text  # 31 min ≈ 1860 s
@@ -54,7 +54,7 @@ def test_an_unreachable_database_answers_503(client, monkeypatch):
         raise DatabaseError("connection refused")
 
     monkeypatch.setattr(health, "oldest_queued_age", down)
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("portal:healthz"))
     assert response.status_code == 503
     assert response.content.decode().startswith("database: unreachable\n")
 
@@ -64,7 +64,7 @@ def test_a_missing_migration_answers_503(client, monkeypatch):
     monkeypatch.setattr(
         health.MigrationExecutor, "migration_plan", lambda self, targets: [("a", False)]
     )
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("portal:healthz"))
     assert response.status_code == 503
     assert "migrations: pending" in response.content.decode()
 

@@ -345,8 +345,8 @@ def test_every_email_message_gives_the_same_example():
 def test_every_page_shows_the_wordmark_and_the_version(registrar_client, client, db):
     version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
     for html in (
-        html_of(registrar_client.get(reverse("libraries:start"))),
-        html_of(client.get(reverse("accessibility"))),
+        html_of(registrar_client.get(reverse("portal:start"))),
+        html_of(client.get(reverse("portal:accessibility"))),
     ):
         assert '<span class="wordmark__mark" aria-hidden="true"></span>' in html
         assert f"Version {version}" in html[html.index("<footer") :]

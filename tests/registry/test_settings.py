@@ -60,7 +60,7 @@ def test_security_headers(client, db):
 
 
 def test_pages_with_personal_data_are_never_cached(registrar_client):
-    cache_control = registrar_client.get(reverse("libraries:start"))["Cache-Control"]
+    cache_control = registrar_client.get(reverse("portal:start"))["Cache-Control"]
     assert "no-store" in cache_control and "private" in cache_control
 
 
@@ -73,6 +73,6 @@ def test_templates_never_inline_script_or_style():
 
 
 def test_accessibility_statement_is_public_and_linked_from_every_page(client, db):
-    response = client.get(reverse("accessibility"))
+    response = client.get(reverse("portal:accessibility"))
     assert response.status_code == 200
     assert "Tillgänglighetsredogörelse" in client.get(reverse("accounts:login")).content.decode()

@@ -78,7 +78,7 @@ def gunicorn(tmp_path):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "registry.wsgi",
+                "config.wsgi",
                 "-c",
                 "deploy/gunicorn.conf.py",
                 "--bind",

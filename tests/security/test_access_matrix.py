@@ -177,7 +177,7 @@ def with_(table, **changes):
 #: An outcome may be {method: outcome}.
 EXPECTED = {
     # Startsida and Mitt bibliotek
-    "libraries:start": (ANY, registrars()),
+    "portal:start": (ANY, registrars()),
     "libraries:my_library": (ANY, registrars()),
     "libraries:branches": (ANY, registrars()),
     "libraries:branch": (
@@ -257,8 +257,8 @@ EXPECTED = {
     "borrowers:edit": (ANY, scoped()),
     "borrowers:password": (ANY, scoped()),
     "borrowers:replace_lma": (ANY, scoped()),
-    "borrowers:create_student": (ANY, registrars()),
-    "borrowers:student_applications": (GET_ONLY, registrars()),
+    "applications:create_student": (ANY, registrars()),
+    "applications:student_applications": (GET_ONLY, registrars()),
     "borrowers:delete": (ANY, scoped()),
     # Transfers
     "transfers:incoming": (ANY, registrars()),
@@ -274,7 +274,7 @@ EXPECTED = {
     "selfservice:login": (ANY, with_(everyone(OK), **{BORROWER: per_method(REDIRECT, OK)})),
     "selfservice:logout": (POST_ONLY, everyone(MINA_SIDOR_LOGIN)),
     "selfservice:change_password": (ANY, mina_sidor()),
-    "selfservice:extract": (GET_ONLY, mina_sidor()),
+    "privacy:borrower_extract": (GET_ONLY, mina_sidor()),
     "selfservice:forgot_password": (ANY, everyone(OK)),
     "selfservice:forgot_password_sent": (GET_ONLY, everyone(OK)),
     "selfservice:reset_password": (ANY, everyone(OK)),
@@ -295,8 +295,8 @@ EXPECTED = {
     "applications:thanks": (GET_ONLY, everyone(OK)),
     "applications:branch": (ANY, head_admins()),
     # Public pages
-    "accessibility": (GET_ONLY, everyone(OK)),
-    "healthz": (GET_ONLY, everyone(OK)),
+    "portal:accessibility": (GET_ONLY, everyone(OK)),
+    "portal:healthz": (GET_ONLY, everyone(OK)),
     # "Fortsätt vara inloggad": 204 while a staff or borrower session lives, else 401.
     # Passkeys (django-otp-webauthn): staff only. Registering is open only to a
     # verified session or one with no second factor yet (accounts.middleware).
@@ -311,7 +311,7 @@ EXPECTED = {
         staff_only() | dict.fromkeys(STAFF, UNPROCESSABLE),
     ),
     "otp_webauthn:js-i18n-catalog": (GET_ONLY, staff_only()),
-    "keep_alive": (POST_ONLY, with_(everyone(NO_CONTENT), **{ANONYMOUS: UNAUTHORIZED})),
+    "portal:keep_alive": (POST_ONLY, with_(everyone(NO_CONTENT), **{ANONYMOUS: UNAUTHORIZED})),
     # The admin (GET only: see test_admin_sample)
     "admin:index": (GET_ONLY, admin(anonymous=ADMIN_LOGIN)),
     "admin:borrowers_borrower_changelist": (GET_ONLY, admin()),

@@ -68,13 +68,13 @@ def test_reset_requests_are_answered_identically_whether_or_not_the_address_exis
 def test_a_staff_session_slides_with_activity_and_ends_after_30_idle_minutes(client, world):
     with time_machine.travel("2026-11-28 09:00 +01:00", tick=False):
         log_in_as(client, world, REGISTRAR_A)
-        assert client.get(reverse("libraries:start")).status_code == 200
+        assert client.get(reverse("portal:start")).status_code == 200
     with time_machine.travel("2026-11-28 09:25 +01:00", tick=False):
-        assert client.get(reverse("libraries:start")).status_code == 200
+        assert client.get(reverse("portal:start")).status_code == 200
     with time_machine.travel("2026-11-28 09:54 +01:00", tick=False):
-        assert client.get(reverse("libraries:start")).status_code == 200  # 29 idle minutes
+        assert client.get(reverse("portal:start")).status_code == 200  # 29 idle minutes
     with time_machine.travel("2026-11-28 10:25 +01:00", tick=False):
-        response = client.get(reverse("libraries:start"))
+        response = client.get(reverse("portal:start"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
@@ -96,7 +96,7 @@ def test_a_staff_password_reset_by_link_ends_every_other_session(world, mailoutb
     elsewhere.post(
         reverse("accounts:login"), {"username": registrar.email, "password": TEST_PASSWORD}
     )
-    assert elsewhere.get(reverse("libraries:start")).status_code == 200
+    assert elsewhere.get(reverse("portal:start")).status_code == 200
 
     browser = Client()
     browser.post(reverse("accounts:password_reset"), {"email": registrar.email})
@@ -106,5 +106,5 @@ def test_a_staff_password_reset_by_link_ends_every_other_session(world, mailoutb
     done = browser.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
 
-    response = elsewhere.get(reverse("libraries:start"))
+    response = elsewhere.get(reverse("portal:start"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))

@@ -162,7 +162,7 @@ def test_the_main_flows_log_no_identity_number_name_or_email(client, world, all_
     client.post(login, {"username": registrar.email, "password": "fel"}, REMOTE_ADDR="10.1.1.1")
     assert client.post(
         login, {"username": registrar.email, "password": TEST_PASSWORD}, REMOTE_ADDR="10.1.1.1"
-    ).url == reverse("libraries:start")
+    ).url == reverse("portal:start")
     # Registering.
     created = client.post(
         reverse("borrowers:create_adult"),
@@ -247,7 +247,7 @@ def assert_generic_swedish_page(response, status, heading):
     assert '<html lang="sv">' in html
     assert f"<h1>{heading}</h1>" in html
     assert 'href="#main-content"' in html  # the skip link of base.html
-    assert reverse("accessibility") in html
+    assert reverse("portal:accessibility") in html
     for debug in ("Traceback", "Exception", "settings.py", "DEBUG", "Request Method"):
         assert debug not in html, debug
 

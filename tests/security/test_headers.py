@@ -18,10 +18,10 @@ from .conftest import BORROWER, MTM_SUPERUSER, REGISTRAR_A, log_in_as
 
 def pages(w):
     yield None, reverse("accounts:login")
-    yield None, reverse("accessibility")
+    yield None, reverse("portal:accessibility")
     yield None, reverse("selfservice:login")
     yield None, reverse("applications:library_search")
-    yield REGISTRAR_A, reverse("libraries:start")
+    yield REGISTRAR_A, reverse("portal:start")
     yield REGISTRAR_A, reverse("borrowers:create_adult")
     yield REGISTRAR_A, reverse("borrowers:detail", args=[w.borrower_a.code])
     yield REGISTRAR_A, "/finns-inte/"
@@ -130,7 +130,7 @@ def test_production_responses_carry_hsts_and_host_cookies(client, world, product
         )
         assert login.status_code == 200
         client.force_login(world.staff[REGISTRAR_A])
-        response = client.get(reverse("libraries:start"), secure=True)
+        response = client.get(reverse("portal:start"), secure=True)
         session = response.cookies[values["SESSION_COOKIE_NAME"]]
     for cookie in (csrf, session):
         # __Host- cookies: Secure, Path=/ and no Domain, or browsers drop them.

@@ -123,7 +123,7 @@ def _create_valid(numbers):
 
 
 def _allow_pull(client, w):
-    from borrowers.pull import SESSION_KEY
+    from transfers.pull import SESSION_KEY
 
     session = client.session
     session[SESSION_KEY] = {str(w.borrower_b.code): reverse("borrowers:create_adult")}
@@ -339,7 +339,7 @@ def _pages(world, borrower):
     yield REGISTRAR_A, reverse("borrowers:edit", args=[borrower.code])
     yield REGISTRAR_A, reverse("borrowers:delete", args=[borrower.code])
     yield REGISTRAR_A, reverse("borrowers:list", args=["samtliga"])
-    yield REGISTRAR_A, reverse("libraries:start")
+    yield REGISTRAR_A, reverse("portal:start")
     yield REGISTRAR_A, reverse("libraries:my_library")
     yield REGISTRAR_A, reverse("transfers:outgoing", args=[borrower.code])
     yield MTM_SUPERUSER, reverse("admin:borrowers_borrower_changelist")

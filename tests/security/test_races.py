@@ -16,10 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from borrowers import pull as pull_session
 from borrowers.identity import parse_personal_number
 from borrowers.models import AlreadyRegistered, Borrower, BorrowerManager
 from tests.factories import ADULT_PERSONNUMMER, BorrowerFactory, LibraryFactory, StaffFactory
+from transfers import pull as pull_session
 from transfers.models import Status, TransferRequest
 
 pytestmark = [

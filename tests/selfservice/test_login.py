@@ -192,7 +192,7 @@ def test_a_staff_session_gives_no_access_to_mina_sidor(client, registrar):
 
 
 def test_a_borrower_session_gives_no_access_to_staff_pages(borrower_client):
-    response = borrower_client.get(reverse("libraries:start"))
+    response = borrower_client.get(reverse("portal:start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     assert borrower_client.get(reverse("accounts:profile")).status_code == 302

@@ -62,13 +62,13 @@ def test_the_list_has_a_bounded_number_of_queries(
 
 
 def test_the_start_page_counts_unprocessed_requests_with_a_link(client_b, transfer):
-    html = client_b.get(reverse("libraries:start")).content.decode()
+    html = client_b.get(reverse("portal:start")).content.decode()
     assert "Obehandlade flyttansökningar" in html
     assert f'<a href="{reverse("transfers:incoming")}">1 ansökan' in html
 
 
 def test_the_start_page_of_the_requesting_library_counts_none(client_a, transfer):
-    html = client_a.get(reverse("libraries:start")).content.decode()
+    html = client_a.get(reverse("portal:start")).content.decode()
     assert f'<a href="{reverse("transfers:incoming")}">0 ansökningar' in html
 
 

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from borrowers.pull import SESSION_KEY
 from notifications.models import MailKind, OutgoingMail
 from tests.factories import BorrowerFactory, LibraryFactory
 from transfers.models import Status, TransferRequest
+from transfers.pull import SESSION_KEY
 
 
 def type_identifier(client, borrower, form="borrowers:create_adult"):

@@ -4,7 +4,7 @@ And every URL by a förmedlare: no access."""
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from borrowers.pull import SESSION_KEY
+from transfers.pull import SESSION_KEY
 
 
 def transfer_urls(transfer, borrower, library):

@@ -97,12 +97,12 @@ def test_the_expiring_list_holds_accounts_ending_within_14_days(registrar_client
     BorrowerFactory(library=library_a, last_name="Sedan", valid_until=TODAY + timedelta(days=15))
     BorrowerFactory(library=library_a, last_name="Redan", valid_until=TODAY - timedelta(days=1))
     assert [n.split(",")[0] for n in names(show(registrar_client, "gar-ut"))] == ["Idag", "Snart"]
-    start = registrar_client.get(reverse("libraries:start")).content.decode()
+    start = registrar_client.get(reverse("portal:start")).content.decode()
     assert f'href="{reverse("borrowers:list", args=["gar-ut"])}">2<' in start
 
 
 def test_the_start_page_shows_no_link_when_nothing_expires(registrar_client):
-    start = registrar_client.get(reverse("libraries:start")).content.decode()
+    start = registrar_client.get(reverse("portal:start")).content.decode()
     assert reverse("borrowers:list", args=["gar-ut"]) not in start
 
 

@@ -12,5 +12,5 @@ def test_start_page_counts_main_library_and_branches_only(
     BorrowerFactory.create_batch(2, library=branch_a)
     BorrowerFactory(library=library_b)
     BorrowerFactory(protected=True)  # counted by no library
-    response = registrar_client.get(reverse("libraries:start"))
+    response = registrar_client.get(reverse("portal:start"))
     assert response.context["borrower_count"] == 5

@@ -17,6 +17,6 @@ def test_it_counts_only_the_librarys_non_protected_borrowers_expiring_within_14_
     ends_in(3, library=library_b)  # another library
     ends_in(3, protected=True)  # protected identities are in no library's counts
 
-    response = registrar_client.get(reverse("libraries:start"))
+    response = registrar_client.get(reverse("portal:start"))
 
     assert response.context["expiring_count"] == 3

@@ -2,12 +2,11 @@
 
 The pull page necessarily shows a borrower outside the registrar's scope (name,
 e-mail, where they move to). It may do so only after the registrar has typed
-that borrower's identifier into a create form. The create form calls
-`allow_pull(request, borrower)` when it shows its "already exists at another
-library" notice; the pull view answers 404 for any code not put in the session
-that way. A guessed or copied /flytt/hamta/<code>/ link therefore shows nothing.
-
-It lives in borrowers, below transfers, because the create forms call it.
+that borrower's identifier into a create form. The create form sends
+`borrowers.signals.found_at_another_library` when it shows its "already exists at
+another library" notice, and `allow_pull` (connected in TransfersConfig.ready) puts
+the code in the session; the pull view answers 404 for any code not put there. A
+guessed or copied /flytt/hamta/<code>/ link therefore shows nothing.
 """
 
 from django.http import HttpRequest
@@ -37,7 +36,7 @@ def allow_pull(request: HttpRequest, borrower: Borrower | None, *, email: str = 
     never for a protected identity or a borrower already at the registrar's library
     (nor for None, so a create view may pass its form's match, whatever it is).
 
-    Call it from the view that matched the typed identifier, before rendering
+    The create views reach it through `found_at_another_library`, before rendering
     `{% include "transfers/_pull_link.html" with borrower=existing %}`. `email` is what
     the registrar typed as the borrower's address: the pull page offers it.
     """
@@ -83,3 +82,7 @@ def forget_pull(request: HttpRequest, code) -> None:
     emails = dict(request.session.get(TYPED_EMAILS_KEY, {}))
     if emails.pop(str(code), None) is not None:
         request.session[TYPED_EMAILS_KEY] = emails
+
+
+def on_found_at_another_library(sender, *, request, borrower, email="", **kwargs):
+    allow_pull(request, borrower, email=email)

@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "applications",
     "privacy",
     "stats",
-    "project",  # the roof: URLs, start page, health, seed_demo (docs/architecture.md)
+    "project",  # the top layer: start page, health, the composed admin, demo data
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
@@ -94,8 +94,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "project.urls"
-WSGI_APPLICATION = "registry.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -173,7 +173,7 @@ OTP_WEBAUTHN_RP_ID = urlsplit(_PASSKEY_ORIGIN).hostname
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "libraries:start"
+LOGIN_REDIRECT_URL = "portal:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Staff reset links and set-password links are short-lived and single use.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
