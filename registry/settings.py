@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "privacy",
     "stats",
     "project",  # the roof: URLs, start page, health, seed_demo (README, Project layout)
-    "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
 MIDDLEWARE = [
