@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from libraries.demo import seed_libraries, seed_staff
+from libraries.models import Library
 from tests.factories import BorrowerFactory
 from transfers.demo import seed_transfers
 from transfers.models import TransferRequest
@@ -41,6 +42,11 @@ def test_demo_requests_go_into_each_demo_main_library_once(db):
         assert TransferRequest.objects.pending().filter(to_library=library).count() == 1
 
 
-def test_seed_demo_runs_with_the_transfers(db):
+def test_seed_demo_gives_each_main_library_one_request_and_a_second_run_adds_none(db):
     call_command("seed_demo", verbosity=0)
+    pending = set(TransferRequest.objects.pending().values_list("pk", "to_library"))
+    mains = Library.objects.filter(parent__isnull=True)
+    assert mains.exists()
+    assert sorted(to for _, to in pending) == sorted(mains.values_list("pk", flat=True))
     call_command("seed_demo", verbosity=0)
+    assert set(TransferRequest.objects.pending().values_list("pk", "to_library")) == pending
