@@ -32,7 +32,9 @@ run: install
 	$(MANAGE) db_worker --no-reload --interval 1 & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: the whole suite (unit, integration, browser with axe-core).
+## make test: lint, format, migrations and import layers, then the whole suite (unit, integration,
+## browser with axe-core) in random order (pytest-randomly prints the seed; repeat an order with
+## PYTEST_ARGS="-p randomly --randomly-seed=N", or the last one with --randomly-seed=last).
 test: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
