@@ -7,6 +7,8 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 UV = $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base)/bin/uv")
 PYTHON = $(UV) run --frozen python
 MANAGE = $(PYTHON) manage.py
+# The bench's tooling (seed_scale, bench) is installed only by its own settings.
+BENCH_MANAGE = DJANGO_SETTINGS_MODULE=benchmarks.settings $(MANAGE)
 
 .PHONY: run test install uv lint messages check-messages bench worker screenshots e2e loadtest mutation
 
@@ -30,9 +32,12 @@ run: install
 	$(MANAGE) db_worker --no-reload --interval 1 & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: the whole suite (unit, integration, browser with axe-core).
+## make test: lint, format, migrations and import layers, then the whole suite (unit, integration,
+## browser with axe-core) in random order (pytest-randomly prints the seed; repeat an order with
+## PYTEST_ARGS="-p randomly --randomly-seed=N", or the last one with --randomly-seed=last).
 test: install
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
@@ -63,10 +68,10 @@ BENCH_PRODUCTION = DJANGO_DEBUG=false SECRET_KEY=bench-only-not-a-secret \
 bench: install
 	$(PYTHON) -m benchmarks.createdb "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BENCH_MANAGE) seed_scale --borrowers $(N) --skip-if-seeded --reset
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) snapshot_statistics
 	$(BENCH_PRODUCTION) $(MANAGE) collectstatic --no-input -v 0
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BENCH_PRODUCTION) $(MANAGE) bench $(BENCH_ARGS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BENCH_PRODUCTION) $(BENCH_MANAGE) bench $(BENCH_ARGS)
 
 ## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/
 ## (a throw-away database; needs Chromium, as the browser tests do).
@@ -91,7 +96,7 @@ LOADTEST_ARGS ?=
 loadtest: install
 	$(PYTHON) -m benchmarks.createdb "$(LOADTEST_DATABASE_URL)"
 	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(MANAGE) seed_scale --borrowers $(LOADTEST_N) --skip-if-seeded --reset
+	DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(BENCH_MANAGE) seed_scale --borrowers $(LOADTEST_N) --skip-if-seeded --reset
 	$(PYTHON) -m e2e.loadtest --database-url "$(LOADTEST_DATABASE_URL)" $(LOADTEST_ARGS)
 
 ## make mutation: mutation testing of the rule modules (mutation/modules.toml), one module at a

@@ -363,7 +363,13 @@ def _child(arguments: list[str], env: dict | None = None) -> tuple[int, str]:
         [sys.executable, str(manage), *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "DATABASE_URL": database_url(), **(env or {})},
+        # bench_memory is the bench's own command: installed by the bench's settings only.
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DATABASE_URL": database_url(),
+            **(env or {}),
+        },
         text=True,
     )
     stdout, stderr = process.communicate()

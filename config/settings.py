@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "privacy",
     "stats",
     "project",  # the top layer: start page, health, the composed admin, demo data
-    "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
 MIDDLEWARE = [

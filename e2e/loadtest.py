@@ -12,8 +12,8 @@ users ask for (with 0.5-2 s of reading, 8 users ask for about 6 req/s).
 less CPU per request, which the load generator takes from the stack's own 2 cores) or
 HttpUser (requests), to compare the two.
 
-The database must already be migrated and seeded by `manage.py seed_scale` (make
-loadtest does both): its registrars (registrerare.N@seed-scale.example) are the
+The database must already be migrated and seeded by `manage.py seed_scale` under the
+bench's settings, DJANGO_SETTINGS_MODULE=benchmarks.settings (make loadtest does both): its registrars (registrerare.N@seed-scale.example) are the
 users. The stack (gunicorn, worker, Caddy, SMTP) is started on it and stopped at the
 end; locust only ever talks to Caddy on localhost. Not part of make test or CI.
 """

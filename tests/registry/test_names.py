@@ -4,6 +4,7 @@ takes a name, with a clear Swedish error (registry/validators.py)."""
 import pytest
 from django.urls import reverse
 
+from borrowers.models import Borrower
 from registry.validators import validate_name
 from tests.admin.conftest import superuser_client  # noqa: F401 (a fixture)
 from tests.admin.test_borrower_admin import form_data as admin_borrower_data
@@ -22,8 +23,11 @@ HOSTILE = [(BIDI, BIDI_ERROR), (ZERO_WIDTH, BLANK_ERROR), ("\ufeff \u2060", BLAN
 @pytest.mark.parametrize(
     "name", ["Anna", "Åsa-Öjvind", "محمد", "می\u200cخواهم", "O'Brien", "Zoë van der Berg"]
 )
-def test_real_names_pass(name):
-    validate_name(name)
+def test_real_names_pass(name, registrar_client, published):  # noqa: F811
+    validate_name(name)  # no ValidationError
+    response = registrar_client.post(create_url("adult"), valid_data("adult", first_name=name))
+    assert response.status_code == 302, response.context["form"].errors
+    assert Borrower.objects.get().first_name == name
 
 
 @pytest.mark.parametrize(

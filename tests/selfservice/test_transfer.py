@@ -136,4 +136,5 @@ def test_details_page_runs_a_bounded_number_of_queries(
     borrower_client, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(8):
-        borrower_client.get(reverse("selfservice:details"))
+        response = borrower_client.get(reverse("selfservice:details"))
+    assert response.status_code == 200
