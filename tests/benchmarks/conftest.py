@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import override_settings
 
 import benchmarks.settings
-import registry.settings
+import config.settings
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="seed_scale and bench run on PostgreSQL only"
@@ -17,7 +17,7 @@ def _bench_only_settings() -> dict:
     return {
         name: value
         for name, value in vars(benchmarks.settings).items()
-        if name.isupper() and value != getattr(registry.settings, name, object())
+        if name.isupper() and value != getattr(config.settings, name, object())
     }
 
 

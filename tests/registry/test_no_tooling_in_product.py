@@ -7,7 +7,7 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-import registry.settings
+import config.settings
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Folders of tooling: the suites, the e2e stack and load test, the bench, mutation
@@ -59,12 +59,12 @@ def _left_out(path: str, rules=None) -> bool:
 
 
 def _local_apps() -> list[str]:
-    tops = {app.split(".")[0] for app in registry.settings.INSTALLED_APPS}
+    tops = {app.split(".")[0] for app in config.settings.INSTALLED_APPS}
     return sorted(top for top in tops if (ROOT / top).is_dir())
 
 
 def test_production_settings_install_no_tooling_app():
-    installed = registry.settings.INSTALLED_APPS
+    installed = config.settings.INSTALLED_APPS
     tops = {app.split(".")[0] for app in installed}
     assert not tops & {*TOOLING, *TOOLING_APPS}, installed
     # Every app from outside the project comes with a runtime dependency of the image
@@ -80,7 +80,7 @@ def test_the_bench_settings_add_only_the_benchmarks_app():
     import benchmarks.settings
 
     bench_apps = benchmarks.settings.INSTALLED_APPS
-    assert bench_apps == [*registry.settings.INSTALLED_APPS, "benchmarks"]
+    assert bench_apps == [*config.settings.INSTALLED_APPS, "benchmarks"]
 
 
 def test_the_image_leaves_the_tooling_and_local_state_out():
