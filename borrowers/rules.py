@@ -8,6 +8,7 @@ of a stored account (adult, expired, has a library) are Borrower's methods,
 which the lists, Mina sidor, the login check API and the moves use.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -96,6 +97,20 @@ def check_valid_until(
 
 
 # --- the guardian --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardianNeeds:
+    birth_date: bool
+    name: bool
+
+
+def guardian_required(*, minor: bool, lma: bool) -> GuardianNeeds:
+    """Which guardian data an account needs (SPEC §2): a minor's guardian accepts the
+    agreement, so a minor needs the guardian's date of birth; an LMA minor also the
+    guardian's name. `minor` comes from Identity.is_minor_on (an LMA holder as
+    registered, anyone else by the number)."""
+    return GuardianNeeds(birth_date=minor, name=minor and lma)
 
 
 def check_guardian_birth_date(born: date | None, *, today: date) -> None:

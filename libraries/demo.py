@@ -149,7 +149,7 @@ def seed_staff(libraries: dict[str, Library]) -> None:
 
 
 def _upsert_staff(email, **fields):
-    user = StaffUser.objects.filter(email__iexact=email).first() or StaffUser(email=email)
+    user = StaffUser.objects.with_email(email).first() or StaffUser(email=email)
     for name, value in fields.items():
         setattr(user, name, value)
     user.is_active = True

@@ -12,15 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
+from borrowers.forms.wiring import (
+    GuardianBirthDateMixin,
+    guardian_birth_date_field,
+    guardian_name_field,
+)
 from borrowers.identity import Kind
 from borrowers.models import Borrower, IdKind, Service
 from borrowers.rules import (
     LMA_VALIDITY_REQUIRED,
     check_borrower_email,
-    check_guardian_birth_date,
     check_identifier_change,
     check_identifier_free,
     check_valid_until,
+    guardian_required,
     lma_to_personnummer_error,
 )
 from libraries.models import Library
@@ -51,7 +56,7 @@ class SearchForm(Form):
         return Layout("q")
 
 
-class BorrowerEditForm(Form):
+class BorrowerEditForm(GuardianBirthDateMixin, Form):
     """Redigera låntagare. The fields depend on the kind of account; the rules of
     SPEC §2 for identifiers and validity are checked against the borrower as saved."""
 
@@ -160,22 +165,10 @@ class BorrowerEditForm(Form):
                 ),
             )
         if borrower.registered_as_minor and self._keeps_guardian(borrower):
-            fields["guardian_birth_date"] = SwedishDateField(
-                label=_("Guardian's date of birth"),
-                required=self.is_lma or not borrower.is_adult(self.today),
-                error_messages={"required": _("Enter the guardian's date of birth.")},
-            )
-            if self.is_lma or borrower.guardian_name:
-                fields["guardian_name"] = forms.CharField(
-                    label=_("Guardian's name"),
-                    max_length=200,
-                    required=self.is_lma,
-                    error_messages={
-                        "required": _("Enter the guardian's name."),
-                        "max_length": _("The name can be at most %(limit_value)d characters."),
-                    },
-                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
-                )
+            needs = guardian_required(minor=not borrower.is_adult(self.today), lma=self.is_lma)
+            fields["guardian_birth_date"] = guardian_birth_date_field(required=needs.birth_date)
+            if needs.name or borrower.guardian_name:
+                fields["guardian_name"] = guardian_name_field(required=needs.name)
         fields["services"] = forms.ModelMultipleChoiceField(
             queryset=Service.objects.filter(published=True),
             label=_("Published user groups"),
@@ -227,11 +220,6 @@ class BorrowerEditForm(Form):
         return check_borrower_email(
             self.cleaned_data["email"], staff=self.registrar, exclude_pk=self.borrower.pk
         )
-
-    def clean_guardian_birth_date(self):
-        born = self.cleaned_data.get("guardian_birth_date")
-        check_guardian_birth_date(born, today=self.today)
-        return born
 
     def clean(self):
         cleaned = super().clean()

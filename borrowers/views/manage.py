@@ -30,15 +30,10 @@ from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
-from borrowers.identity import MESSAGES
+from borrowers.forms.wiring import refused_save_message
 from borrowers.models import Borrower
 from borrowers.paging import ordered_ids
-from borrowers.search import (
-    recall_search,
-    refuse_unusual_search_volume,
-    remember_search,
-    search_borrowers,
-)
+from borrowers.search import recall_search, run_search
 
 from .common import borrowers_for, get_borrower
 
@@ -321,31 +316,24 @@ def search(request):
     if request.method == "POST":
         form = SearchForm(request.POST)
         if form.is_valid():
-            text = form.cleaned_data["q"]
-            found = search_borrowers(borrowers_for(request), text, today=today)
-            if found.identity:
-                try:
-                    refuse_unusual_search_volume(request.user)
-                except ValidationError as refused:
-                    form.add_error("q", refused)
-                    return render(
-                        request, "borrowers/search.html", {"form": form, "page": None}, status=429
-                    )
-            record(
-                Action.SEARCHED,
-                actor=request.user,
-                library=request.user.library,
-                # SECURITY: an identity number is kept only as a keyed hash; names
-                # and e-mail addresses are not kept at all.
-                search_term=found.identity.value if found.identity else None,
-                by="identity_number" if found.identity else "text",
-                **_hits(found.results),
-            )
-            if found.hint:
-                messages.info(request, _(MESSAGES[found.hint]))
-            key = remember_search(
-                request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
-            )
+            try:
+                key = run_search(
+                    request,
+                    borrowers_for(request),
+                    form.cleaned_data["q"],
+                    today=today,
+                    session_key=SEARCH_SESSION_KEY,
+                    keep=REMEMBERED_SEARCHES,
+                    detail=lambda found: {
+                        "library": request.user.library,
+                        **_hits(found.results),
+                    },
+                )
+            except ValidationError as refused:
+                form.add_error("q", refused)
+                return render(
+                    request, "borrowers/search.html", {"form": form, "page": None}, status=429
+                )
             return redirect(f"{reverse('borrowers:search')}?{urlencode({'r': key})}")
         return render(request, "borrowers/search.html", {"form": form, "page": None})
 
@@ -409,9 +397,9 @@ def edit(request, code):
                     changed = borrower.update_details(by=request.user, **form.changes())
             except IntegrityError:
                 # Someone took the e-mail address or number in the meantime.
-                form.add_error(
-                    None,
-                    _(
+                refused_save_message(
+                    form,
+                    gettext_lazy(
                         "The e-mail address or the number was just taken by another account. "
                         "Check them and save again."
                     ),
