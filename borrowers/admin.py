@@ -32,10 +32,8 @@ from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
 from .forms.wiring import refused_save_message, registration_arguments
 from .models import AgreementText, AlreadyRegistered, Borrower, Service
+from .policy import EXPIRY_NOTICE_DAYS
 from .search import RememberedSearch, recall_search, run_search, search_borrowers
-
-#: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
-EXPIRING_DAYS = 14
 
 admin.site.site_title = _("MTM borrower registry")
 admin.site.site_header = _("MTM borrower registry: administration")
@@ -75,7 +73,7 @@ class ValidityFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("expired", _("Expired")),
-            ("expiring", _("Expires within %(days)d days") % {"days": EXPIRING_DAYS}),
+            ("expiring", _("Expires within %(days)d days") % {"days": EXPIRY_NOTICE_DAYS}),
             ("valid", _("Valid")),
         ]
 
@@ -85,7 +83,7 @@ class ValidityFilter(admin.SimpleListFilter):
             case "expired":
                 return queryset.expired(today)
             case "expiring":
-                return queryset.expiring_within(EXPIRING_DAYS, today)
+                return queryset.expiring_within(EXPIRY_NOTICE_DAYS, today)
             case "valid":
                 return queryset.exclude(valid_until__lt=today)
         return queryset

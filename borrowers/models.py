@@ -557,9 +557,7 @@ class Borrower(models.Model):
             return False
         return personnummer_replaces_samordningsnummer(self.identifier, identity.value)
 
-    def update_details(
-        self, *, by, services=None, via: str | None = None, **changes
-    ) -> list[str]:
+    def update_details(self, *, by, services=None, via: str | None = None, **changes) -> list[str]:
         """An edit of the account's details (the registrar's *Redigera låntagare*, MTM's
         admin): apply `changes` (field name -> value) and the set of `services`, and
         audit the names of the fields that changed, never values. `via` names the door

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
 )
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
@@ -19,6 +20,7 @@ from borrowers.forms.wiring import (
 )
 from borrowers.identity import Kind
 from borrowers.models import Borrower, IdKind, Service
+from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
     LMA_VALIDITY_REQUIRED,
     check_borrower_email,
@@ -30,9 +32,6 @@ from borrowers.rules import (
 )
 from libraries.models import Library
 from registry.forms import Form
-
-#: MTM's rule for passwords a registrar sets (SPEC §2).
-BORROWER_PASSWORD_MIN_LENGTH = 6
 
 
 class SearchForm(Form):
@@ -257,15 +256,17 @@ class BorrowerEditForm(GuardianBirthDateMixin, Form):
 
 
 class BorrowerPasswordForm(ChoosePasswordForm):
-    """Byt lösenord: the rules of the borrower's own choice (at least 6 characters,
-    twice, not a common one), and not like the borrower's name or e-mail."""
+    """Byt lösenord: the rules of the borrower's own choice (BORROWER_PASSWORD_MIN_LENGTH
+    characters, twice, not a common one), and not like the borrower's name or e-mail."""
 
     def __init__(self, *args, borrower: Borrower, **kwargs):
         self.borrower = borrower
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = _(
-            "At least 6 characters. Not a common password, and not like the name or e-mail."
-        )
+
+    def password_help(self) -> str:
+        return gettext(
+            "At least %(min)d characters. Not a common password, and not like the name or e-mail."
+        ) % {"min": BORROWER_PASSWORD_MIN_LENGTH}
 
     def clean_new_password1(self):
         password = super().clean_new_password1()

@@ -27,6 +27,7 @@ from borrowers.forms.wiring import (
 )
 from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
+from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
     CONTACT_MTM,
     LMA_VALIDITY_REQUIRED,
@@ -36,9 +37,6 @@ from borrowers.rules import (
 )
 from libraries.models import Library
 from registry.forms import Form
-
-#: MTM's rule for borrower passwords (SPEC §2 Passwords).
-BORROWER_PASSWORD_MIN_LENGTH = 6
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
@@ -412,9 +410,6 @@ class ChoosePasswordForm(Form):
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
-        help_text=_(
-            "At least 6 characters. A short sentence is easy to remember and hard to guess."
-        ),
         error_messages={"required": _("Enter a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
     )
@@ -428,6 +423,15 @@ class ChoosePasswordForm(Form):
     #: The new password twice; a form that asks for the current one puts it first.
     NEW_PASSWORD = ("new_password1", "new_password2")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = self.password_help()
+
+    def password_help(self) -> str:
+        return gettext(
+            "At least %(min)d characters. A short sentence is easy to remember and hard to guess."
+        ) % {"min": BORROWER_PASSWORD_MIN_LENGTH}
+
     def layout(self) -> Layout:
         return Layout(*self.NEW_PASSWORD)
 
@@ -436,7 +440,7 @@ class ChoosePasswordForm(Form):
         password_validation.CommonPasswordValidator(),
     ]
     MESSAGES = {
-        "password_too_short": _("The password is too short: it needs at least 6 characters."),
+        "password_too_short": _("The password is too short: it needs at least %(min)d characters."),
         "password_too_common": _(
             "The password is too common and easy to guess. Choose another one."
         ),
@@ -449,7 +453,11 @@ class ChoosePasswordForm(Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(
                 [
-                    forms.ValidationError(self.MESSAGES[e.code], code=e.code)
+                    forms.ValidationError(
+                        self.MESSAGES[e.code],
+                        code=e.code,
+                        params={"min": BORROWER_PASSWORD_MIN_LENGTH},
+                    )
                     if e.code in self.MESSAGES
                     else e
                     for e in error.error_list

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -33,13 +33,12 @@ from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, Searc
 from borrowers.forms.wiring import refused_save_message
 from borrowers.models import Borrower
 from borrowers.paging import ordered_ids
+from borrowers.policy import EXPIRY_NOTICE_DAYS
 from borrowers.search import recall_search, run_search
 
 from .common import borrowers_for, get_borrower
 
 PAGE_SIZE = 50
-#: The start page's "expire soon" count and the list behind it (Gar ut).
-EXPIRY_NOTICE_DAYS = 14
 #: How many recent searches a session remembers for paging through their results.
 REMEMBERED_SEARCHES = 5
 SEARCH_SESSION_KEY = "borrower_searches"
@@ -50,6 +49,10 @@ SEARCH_COUNT_CAP = 500
 
 
 # --- the Visa lists -------------------------------------------------------------
+
+
+def _expiring_title() -> str:
+    return _("Accounts that expire within %(days)d days") % {"days": EXPIRY_NOTICE_DAYS}
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ LISTS: dict[str, BorrowerList] = {
         lambda b, r, today: b,
     ),
     "gar-ut": BorrowerList(
-        gettext_lazy("Accounts that expire within 14 days"),
+        lazy(_expiring_title, str)(),
         lambda b, r, today: b.expiring_within(EXPIRY_NOTICE_DAYS, today),
     ),
     # The retention rule's warning period (privacy/retention.py), with the day each goes.
