@@ -668,11 +668,7 @@ class Borrower(models.Model):
 
         with transaction.atomic():
             record(Action.DELETED, actor=by, borrower=self, **detail)
-            OutgoingMail.objects.exclude(
-                kind__in=[MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME]
-            ).alias(to_lower=Lower("to")).filter(
-                Q(to_lower=self.email.lower()) | Q(context__borrower=self.pk)
-            ).delete()
+            OutgoingMail.objects.about_borrower(email=self.email, pk=self.pk).delete()
             self.delete()
 
 

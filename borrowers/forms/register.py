@@ -29,10 +29,10 @@ from borrowers.identity import Identity, IdentityError, Kind, parse_personal_num
 from borrowers.models import Borrower, Service
 from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
-    CONTACT_MTM,
     LMA_VALIDITY_REQUIRED,
     check_borrower_email,
     check_valid_until,
+    contact_mtm_error,
     guardian_required,
 )
 from libraries.models import Library
@@ -204,7 +204,7 @@ class RegisterBorrowerForm(GuardianBirthDateMixin, Form):
         if existing is not None:
             self._identifier_owner_pk = existing.pk
             if existing.protected_identity:
-                raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+                raise contact_mtm_error()
             # SECURITY: "own library" is decided by the one scoping door.
             if Borrower.objects.visible_to(self.registrar).filter(pk=existing.pk).exists():
                 self.registered_here = existing
