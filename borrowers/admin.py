@@ -27,10 +27,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
+from registry.forms import refused_save_message
 
 from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
-from .forms.wiring import refused_save_message, registration_arguments
+from .forms.wiring import SAVE_REFUSED, registration_arguments
 from .models import AgreementText, AlreadyRegistered, Borrower, Service
 from .policy import EXPIRY_NOTICE_DAYS
 from .search import RememberedSearch, recall_search, run_search, search_borrowers
@@ -125,20 +126,13 @@ def remembered_search(request) -> RememberedSearch | None:
 # --- Borrowers ----------------------------------------------------------------------
 
 
-#: What the admin form can change, by field name (audited by name, never value).
+#: What the admin form can change, by field name (audited by name, never value): the
+#: number's three columns, then the form's own model fields (services apart).
 EDITABLE = [
     "identifier",
     "id_kind",
     "birth_date",
-    "email",
-    "valid_until",
-    "protected_identity",
-    "first_name",
-    "last_name",
-    "library",
-    "registered_as_minor",
-    "guardian_birth_date",
-    "guardian_name",
+    *(name for name in BorrowerAdminForm.Meta.fields if name != "services"),
 ]
 
 
@@ -164,7 +158,7 @@ class _RefusedRegistration:
 
     def clean(self):
         cleaned = super().clean()
-        refused_save_message(self, code="already_registered")
+        refused_save_message(self, SAVE_REFUSED, code="already_registered")
         return cleaned
 
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from borrowers.forms.fields import SwedishDateField
 from borrowers.rules import check_guardian_birth_date, guardian_required
 
-#: The general error when the database refused a save the form's checks passed
-#: and, checked again, the form finds nothing to name (refused_save_message).
+#: The general error when the database refused a borrower's save that the form's
+#: checks passed and, checked again, the form finds nothing to name
+#: (registry.forms.refused_save_message).
 SAVE_REFUSED = _("The borrower could not be saved. Try again.")
 
 
@@ -144,17 +145,3 @@ def registration_arguments(data: dict, *, identity, minor: bool, library) -> dic
         "protected": bool(data.get("protected_identity")),
         "send_credentials": bool(data.get("send_credentials")),
     }
-
-
-# --- a uniqueness race --------------------------------------------------------------------
-
-
-def refused_save_message(form, message=SAVE_REFUSED, *, code: str = "save_refused") -> None:
-    """After the database refused a save that the form's checks had passed (someone
-    saved the same number or e-mail address in between: AlreadyRegistered, an
-    IntegrityError): `form`, bound with what was typed, is checked again, and its own
-    checks then usually name the account saved meanwhile like any taken one. When they
-    find nothing, `message` becomes the form's error, so the form is shown again with
-    everything typed and never passes as saved. Every door's save calls this."""
-    if not form.errors:
-        form.add_error(None, forms.ValidationError(message, code=code))

@@ -30,11 +30,11 @@ from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
-from borrowers.forms.wiring import refused_save_message
 from borrowers.models import Borrower
 from borrowers.paging import ordered_ids
 from borrowers.policy import EXPIRY_NOTICE_DAYS
 from borrowers.search import recall_search, run_search
+from registry.forms import refused_save_message
 
 from .common import borrowers_for, get_borrower
 
