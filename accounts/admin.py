@@ -60,7 +60,7 @@ class StaffUserCreationForm(NameFieldsMixin, forms.ModelForm):
 
     def clean_email(self):
         email = StaffUser.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if StaffUser.objects.filter(email__iexact=email).exists():
+        if StaffUser.objects.with_email(email).exists():
             raise forms.ValidationError(_("Another account already uses this e-mail address."))
         return email
 
@@ -93,7 +93,7 @@ class StaffUserChangeForm(NameFieldsMixin, UserChangeForm):
 
     def clean_email(self):
         email = StaffUser.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if StaffUser.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if StaffUser.objects.with_email(email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another account already uses this e-mail address."))
         return email
 

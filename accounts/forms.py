@@ -55,7 +55,7 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
     def get_users(self, email):
         # Unlike Django's, also accounts that never chose a password: a new
         # registrar who lost the welcome mail resets like anyone else.
-        return StaffUser.objects.filter(email__iexact=email, is_active=True)
+        return StaffUser.objects.with_email(email).filter(is_active=True)
 
     def save(self, **kwargs):
         """Queue a reset mail per matching account; the link is minted at delivery.
@@ -153,7 +153,7 @@ class EmailChangeForm(AccessibleFormMixin, forms.Form):
 
     def clean_email(self):
         email = StaffUser.objects.normalize_email(self.cleaned_data["email"]).strip()
-        taken = StaffUser.objects.filter(email__iexact=email).exclude(pk=self.user.pk)
+        taken = StaffUser.objects.with_email(email).exclude(pk=self.user.pk)
         if taken.exists():
             raise forms.ValidationError(
                 _("Another account already uses this e-mail address. Each account needs its own."),

@@ -20,13 +20,20 @@ class StaffUserQuerySet(models.QuerySet):
     def at_library(self, library):
         return self.filter(library=library.main_library, is_active=True)
 
+    def with_email(self, email):
+        """The accounts whose login is `email` (a string, or an expression such as
+        OuterRef): a staff e-mail address is unique whatever its letter case. The
+        login, the password reset, the admin's forms, the staff member's own change
+        and the account applications all look addresses up here."""
+        return self.filter(email__iexact=email)
+
 
 class StaffUserManager(BaseUserManager.from_queryset(StaffUserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
         # E-mail is the login and is unique case-insensitively.
-        return self.get(email__iexact=username)
+        return self.with_email(username).get()
 
     def _create(self, email, password, **fields):
         if not email:

@@ -61,7 +61,7 @@ def client_key(address: str) -> str:
 
 
 def email_in_use(email: str) -> bool:
-    return StaffUser.objects.filter(email__iexact=email.strip()).exists()
+    return StaffUser.objects.with_email(email.strip()).exists()
 
 
 class Decision(models.Model):
@@ -134,7 +134,7 @@ class AccountApplicationQuerySet(DecisionQuerySet):
 
     def with_email_in_use(self):
         """Annotate `email_in_use`: the address already logs in to a staff account."""
-        taken = StaffUser.objects.filter(email__iexact=OuterRef("email"))
+        taken = StaffUser.objects.with_email(OuterRef("email"))
         return self.annotate(email_in_use=Exists(taken))
 
 

@@ -16,6 +16,7 @@ from accounts.decorators import registrar_required
 from borrowers.forms.fields import SwedishDateField
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
+from borrowers.forms.wiring import agreement_field, agreement_help
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
@@ -24,7 +25,6 @@ from .models import StudentApplication
 
 
 class StudentApplicationForm(Form):
-    minor = False  # for the agreement's help text (RegisterBorrowerForm._agreement_help)
     first_name = RegisterBorrowerForm.base_fields["first_name"]
     last_name = RegisterBorrowerForm.base_fields["last_name"]
     email = RegisterBorrowerForm.base_fields["email"]
@@ -49,7 +49,7 @@ class StudentApplicationForm(Form):
         error_messages={"required": _("Enter when the student's studies in Sweden end.")},
     )
     services = RegisterBorrowerForm.base_fields["services"]
-    agreement = RegisterBorrowerForm.base_fields["agreement"]
+    agreement = agreement_field()
 
     def __init__(self, *args, registrar, **kwargs):
         self.registrar = registrar
@@ -66,7 +66,7 @@ class StudentApplicationForm(Form):
             )
             self.apply_house_rules([self.fields["library"]])
         # The create forms' help: read the agreement text together with the student.
-        self.fields["agreement"].help_text = RegisterBorrowerForm._agreement_help(self)
+        self.fields["agreement"].help_text = agreement_help(minor=False)
 
     def layout(self) -> Layout:
         return Layout(

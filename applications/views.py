@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import head_admin_required
 from libraries.forms import search_libraries
 from libraries.models import Library
+from registry.forms import refused_save_message
 
 from .forms import AccountApplicationForm, BranchApplicationForm
 from .models import AccountApplication, BranchApplication
@@ -84,8 +85,11 @@ def branch(request):
             with transaction.atomic():
                 form.save()
         except IntegrityError:  # the same name sent twice at once
-            form.add_error(
-                "name", _("An application for a branch with this name is already waiting for MTM.")
+            refused_save_message(
+                form,
+                _("An application for a branch with this name is already waiting for MTM."),
+                field="name",
+                code="pending",
             )
         else:
             messages.success(

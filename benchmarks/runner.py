@@ -35,7 +35,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import mfa
 from accounts.models import Role, StaffUser
 from borrowers.models import Borrower
-from borrowers.reminders import REMINDER_DAYS, send_expiry_reminders
+from borrowers.policy import EXPIRY_NOTICE_DAYS
+from borrowers.reminders import send_expiry_reminders
 from borrowers.views.manage import LISTS, PAGE_SIZE
 from libraries.models import Library
 from notifications.mail import queue_mails
@@ -312,7 +313,7 @@ def verdict(row: Row) -> str:
 def make_due(count: int, today) -> int:
     """Inside the caller's transaction: give borrowers validity within the reminder
     window until `count` are due; returns how many are due now."""
-    window = Borrower.objects.expiring_within(REMINDER_DAYS, today)
+    window = Borrower.objects.expiring_within(EXPIRY_NOTICE_DAYS, today)
     due = window.count()
     missing = count - due
     if missing > 0:
@@ -321,8 +322,8 @@ def make_due(count: int, today) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)[:missing]
         )
-        for offset in range(REMINDER_DAYS + 1):
-            Borrower.objects.filter(pk__in=chosen[offset :: REMINDER_DAYS + 1]).update(
+        for offset in range(EXPIRY_NOTICE_DAYS + 1):
+            Borrower.objects.filter(pk__in=chosen[offset :: EXPIRY_NOTICE_DAYS + 1]).update(
                 valid_until=today + timedelta(days=offset)
             )
         due = window.count()

@@ -27,21 +27,14 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record
 from audit.models import Action
 from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
+from registry.forms import refused_save_message
 
 from .admin_duplicates import duplicates_view
 from .forms.admin import BorrowerAdminForm
-from .identity import MESSAGES
+from .forms.wiring import SAVE_REFUSED, registration_arguments
 from .models import AgreementText, AlreadyRegistered, Borrower, Service
-from .search import (
-    RememberedSearch,
-    recall_search,
-    refuse_unusual_search_volume,
-    remember_search,
-    search_borrowers,
-)
-
-#: The reminder window of send_expiry_reminders and the start page (SPEC §2 Mail).
-EXPIRING_DAYS = 14
+from .policy import EXPIRY_NOTICE_DAYS
+from .search import RememberedSearch, recall_search, run_search, search_borrowers
 
 admin.site.site_title = _("MTM borrower registry")
 admin.site.site_header = _("MTM borrower registry: administration")
@@ -81,7 +74,7 @@ class ValidityFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("expired", _("Expired")),
-            ("expiring", _("Expires within %(days)d days") % {"days": EXPIRING_DAYS}),
+            ("expiring", _("Expires within %(days)d days") % {"days": EXPIRY_NOTICE_DAYS}),
             ("valid", _("Valid")),
         ]
 
@@ -91,7 +84,7 @@ class ValidityFilter(admin.SimpleListFilter):
             case "expired":
                 return queryset.expired(today)
             case "expiring":
-                return queryset.expiring_within(EXPIRING_DAYS, today)
+                return queryset.expiring_within(EXPIRY_NOTICE_DAYS, today)
             case "valid":
                 return queryset.exclude(valid_until__lt=today)
         return queryset
@@ -133,20 +126,13 @@ def remembered_search(request) -> RememberedSearch | None:
 # --- Borrowers ----------------------------------------------------------------------
 
 
-#: What the admin form can change, by field name (audited by name, never value).
+#: What the admin form can change, by field name (audited by name, never value): the
+#: number's three columns, then the form's own model fields (services apart).
 EDITABLE = [
     "identifier",
     "id_kind",
     "birth_date",
-    "email",
-    "valid_until",
-    "protected_identity",
-    "first_name",
-    "last_name",
-    "library",
-    "registered_as_minor",
-    "guardian_birth_date",
-    "guardian_name",
+    *(name for name in BorrowerAdminForm.Meta.fields if name != "services"),
 ]
 
 
@@ -172,10 +158,7 @@ class _RefusedRegistration:
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors:
-            raise forms.ValidationError(
-                gettext("The borrower could not be saved. Try again."), code="already_registered"
-            )
+        refused_save_message(self, SAVE_REFUSED, code="already_registered")
         return cleaned
 
 
@@ -304,27 +287,19 @@ class BorrowerAdmin(admin.ModelAdmin):
         text = " ".join(source.get(SEARCH_VAR, "").split())[:200]
         if not text:
             return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
-        found = search_borrowers(self.get_queryset(request), text, today=timezone.localdate())
-        if found.identity:
-            try:
-                refuse_unusual_search_volume(request.user)
-            except forms.ValidationError as refused:
-                messages.error(request, refused.messages[0])
-                return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
-        record(
-            Action.SEARCHED,
-            actor=request.user,
-            # SECURITY: an identity number is kept only as a keyed hash; names and
-            # e-mail addresses are not kept at all.
-            search_term=found.identity.value if found.identity else None,
-            by="identity_number" if found.identity else "text",
-            via="admin",
-        )
-        if found.hint:
-            messages.info(request, gettext(MESSAGES[found.hint]))
-        key = remember_search(
-            request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
-        )
+        try:
+            key = run_search(
+                request,
+                self.get_queryset(request),
+                text,
+                today=timezone.localdate(),
+                session_key=SEARCH_SESSION_KEY,
+                keep=REMEMBERED_SEARCHES,
+                detail=lambda found: {"via": "admin"},
+            )
+        except forms.ValidationError as refused:
+            messages.error(request, refused.messages[0])
+            return self._redirect_with(request, remove=[SEARCH_KEY_VAR])
         return self._redirect_with(request, add={SEARCH_KEY_VAR: key})
 
     def _redirect_with(self, request, *, add=None, remove=()):
@@ -393,9 +368,15 @@ class BorrowerAdmin(admin.ModelAdmin):
             if others:
                 record(Action.UPDATED, actor=by, borrower=obj, fields=others, via="admin")
             return
-        obj.save()
-        if changed:
-            record(Action.UPDATED, actor=by, borrower=obj, fields=changed, via="admin")
+        # The registrar's edit workflow on the stored row, with the values the form
+        # put on `obj`: the same UPDATED event, naming only what really changed.
+        stored = Borrower.objects.get(pk=obj.pk)
+        stored.update_details(
+            by=by,
+            via="admin",
+            services=form.cleaned_data.get("services"),
+            **{name: getattr(obj, name) for name in EDITABLE},
+        )
 
     def _register(self, request, obj, form):
         """Lägg till: the registrar's registration workflow (agreement, CREATED event,
@@ -403,19 +384,13 @@ class BorrowerAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         registered = Borrower.objects.register(
             by=request.user,
-            identity=data["number"],
-            email=data["email"],
-            valid_until=data.get("valid_until"),
-            services=list(data.get("services") or []),
-            library=data.get("library"),
-            first_name=data.get("first_name", "").strip(),
-            last_name=data.get("last_name", "").strip(),
-            guardian_birth_date=data.get("guardian_birth_date"),
-            guardian_name=data.get("guardian_name", "").strip(),
-            minor=data["registered_as_minor"],
-            protected=bool(data.get("protected_identity")),
-            send_credentials=bool(data.get("send_credentials")),
             via="admin",
+            **registration_arguments(
+                data,
+                identity=data["number"],
+                minor=data["registered_as_minor"],
+                library=data.get("library"),
+            ),
         )
         obj.pk = registered.pk
         obj._state.adding = False

@@ -179,6 +179,22 @@ class Identity:
             return None
         return self.birth_date <= years_ago(day, ADULT_AGE)
 
+    def is_minor_on(self, day: date, *, registered_as_minor: bool) -> bool:
+        """The one minor rule for a number: an LMA number states no birth date, so an
+        LMA holder is a minor as registered (the LMA forms, the admin's tick box);
+        anyone else by the number on `day` (SPEC §2)."""
+        if self.kind is Kind.LMA:
+            return registered_as_minor
+        return not self.is_adult_on(day)
+
+
+def personnummer_replaces_samordningsnummer(old: str, new: str) -> bool:
+    """Whether the personnummer `new` (12 digits) may replace the samordningsnummer
+    `old` (12 digits, day + 60): the same birth year, and the same month and day
+    wherever the samordningsnummer states them (month 00 and day 60 mean unknown)."""
+    old_day = int(old[6:8]) - 60
+    return old[:4] == new[:4] and old[4:6] in ("00", new[4:6]) and old_day in (0, int(new[6:8]))
+
 
 # --- writing ------------------------------------------------------------------
 

@@ -17,7 +17,14 @@ from notifications.mail import queue_mail
 from notifications.models import MailKind, OutgoingMail
 
 from . import credentials
-from .identity import ADULT_AGE, Identity, Kind, from_stored, years_ago
+from .identity import (
+    ADULT_AGE,
+    Identity,
+    Kind,
+    from_stored,
+    personnummer_replaces_samordningsnummer,
+    years_ago,
+)
 from .signals import withdraw_pending_transfers
 
 
@@ -481,9 +488,7 @@ class Borrower(models.Model):
     def is_adult(self, today: date) -> bool:
         """The one adult rule for a stored account (lists, Mina sidor, the login check):
         an LMA holder as registered, anyone else by the number (Identity.is_adult_on)."""
-        if self.id_kind == IdKind.LMA:
-            return not self.registered_as_minor
-        return self.identity.is_adult_on(today)
+        return not self.identity.is_minor_on(today, registered_as_minor=self.registered_as_minor)
 
     def is_expired(self, today: date) -> bool:
         return self.valid_until is not None and self.valid_until < today
@@ -552,14 +557,14 @@ class Borrower(models.Model):
             return identity.kind is Kind.PERSONNUMMER and identity.birth_date == self.birth_date
         if self.id_kind != IdKind.SAMORDNINGSNUMMER or identity.kind is not Kind.PERSONNUMMER:
             return False
-        old, new = self.identifier, identity.value
-        old_day = int(old[6:8]) - 60
-        return old[:4] == new[:4] and old[4:6] in ("00", new[4:6]) and old_day in (0, int(new[6:8]))
+        return personnummer_replaces_samordningsnummer(self.identifier, identity.value)
 
-    def update_details(self, *, by, services=None, **changes) -> list[str]:
-        """A registrar's edit: apply `changes` (field name -> value) and the set of
-        `services`, and audit the names of the fields that changed, never values.
-        Returns those names; nothing is written when nothing changed."""
+    def update_details(self, *, by, services=None, via: str | None = None, **changes) -> list[str]:
+        """An edit of the account's details (the registrar's *Redigera låntagare*, MTM's
+        admin): apply `changes` (field name -> value) and the set of `services`, and
+        audit the names of the fields that changed, never values. `via` names the door
+        in the audit log when it is not a registrar's form ("admin"). Returns those
+        names; nothing is written when nothing changed."""
         changed = [name for name, value in changes.items() if getattr(self, name) != value]
         services_changed = services is not None and {s.pk for s in services} != set(
             self.services.values_list("pk", flat=True)
@@ -574,7 +579,8 @@ class Borrower(models.Model):
             if services_changed:
                 self.services.set(services)
                 changed.append("services")
-            record(Action.UPDATED, actor=by, borrower=self, fields=changed)
+            door = {"via": via} if via else {}
+            record(Action.UPDATED, actor=by, borrower=self, fields=changed, **door)
         return changed
 
     def send_credentials(self, *, by) -> None:
@@ -664,11 +670,7 @@ class Borrower(models.Model):
 
         with transaction.atomic():
             record(Action.DELETED, actor=by, borrower=self, **detail)
-            OutgoingMail.objects.exclude(
-                kind__in=[MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME]
-            ).alias(to_lower=Lower("to")).filter(
-                Q(to_lower=self.email.lower()) | Q(context__borrower=self.pk)
-            ).delete()
+            OutgoingMail.objects.about_borrower(email=self.email, pk=self.pk).delete()
             self.delete()
 
 

@@ -29,9 +29,8 @@ from notifications.models import MailKind
 
 from .contact import contact_for
 from .models import Borrower, ExpiryReminder
+from .policy import EXPIRY_NOTICE_DAYS
 
-#: "Two weeks before the validity ends" (handbook, Kontons giltighetstid).
-REMINDER_DAYS = 14
 BATCH_SIZE = 500
 
 
@@ -44,7 +43,7 @@ class ReminderRun:
 def send_expiry_reminders(
     *,
     today: date,
-    days: int = REMINDER_DAYS,
+    days: int = EXPIRY_NOTICE_DAYS,
     batch_size: int = BATCH_SIZE,
     dry_run: bool = False,
     on_due: Callable[[Borrower], None] | None = None,

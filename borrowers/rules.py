@@ -8,10 +8,13 @@ of a stored account (adult, expired, has a library) are Borrower's methods,
 which the lists, Mina sidor, the login check API and the moves use.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from registry.contact import mtm_contact_text
 
 from .identity import ADULT_AGE, Identity, Kind, years_ago
 from .models import Borrower, IdKind
@@ -19,7 +22,15 @@ from .models import Borrower, IdKind
 #: What a registrar is told when an identifier or e-mail belongs to a protected
 #: identity. SECURITY: the same words whatever the reason, so that no registrar
 #: learns more than that the person cannot be registered (SPEC §2).
-CONTACT_MTM = _("The person cannot be registered here. Contact MTM: 08-580 02 710, info@mtm.se.")
+CONTACT_MTM = _("The person cannot be registered here. Contact MTM: %(contact)s.")
+
+
+def contact_mtm_error() -> forms.ValidationError:
+    """CONTACT_MTM with MTM's contact details (registry/contact.py), code "contact_mtm"."""
+    return forms.ValidationError(
+        CONTACT_MTM, code="contact_mtm", params={"contact": mtm_contact_text()}
+    )
+
 
 #: Also the LMA date fields' own "required" message, so that both say the same.
 LMA_VALIDITY_REQUIRED = _("Enter the expiry date on the LMA card.")
@@ -98,6 +109,20 @@ def check_valid_until(
 # --- the guardian --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GuardianNeeds:
+    birth_date: bool
+    name: bool
+
+
+def guardian_required(*, minor: bool, lma: bool) -> GuardianNeeds:
+    """Which guardian data an account needs (SPEC §2): a minor's guardian accepts the
+    agreement, so a minor needs the guardian's date of birth; an LMA minor also the
+    guardian's name. `minor` comes from Identity.is_minor_on (an LMA holder as
+    registered, anyone else by the number)."""
+    return GuardianNeeds(birth_date=minor, name=minor and lma)
+
+
 def check_guardian_birth_date(born: date | None, *, today: date) -> None:
     """The guardian who accepts the agreement for a minor is 18 or older (SPEC §2)."""
     if born is None:
@@ -144,7 +169,7 @@ def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
     if other is None:
         return email
     if other.protected_identity and not _is_mtm(staff):
-        raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+        raise contact_mtm_error()
     raise email_taken_error()
 
 
@@ -171,7 +196,7 @@ def check_identifier_free(identity: Identity, *, staff, exclude_pk=None) -> None
     if other is None:
         return
     if other.protected_identity and not _is_mtm(staff):
-        raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+        raise contact_mtm_error()
     raise forms.ValidationError(
         _(
             "Another borrower account already has this number. One person has one account "

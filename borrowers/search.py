@@ -9,10 +9,12 @@ without the indexes.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action, AuditEvent
 
-from .identity import Identity, Kind, normalise_search_term, reads_as_birth_date
+from .identity import MESSAGES, Identity, Kind, normalise_search_term, reads_as_birth_date
 from .models import BorrowerQuerySet
 
 #: Words beyond this are ignored: a name has few parts, and each word is one more join of bitmaps.
@@ -125,6 +127,44 @@ def recall_search(session, session_key: str, key: str) -> RememberedSearch | Non
     if isinstance(remembered.get("text"), str):
         return RememberedSearch(remembered["text"], None)
     return None
+
+
+# --- the search workflow of every door -------------------------------------------------
+
+
+def run_search(
+    request,
+    borrowers: BorrowerQuerySet,
+    text: str,
+    *,
+    today: date,
+    session_key: str,
+    keep: int,
+    detail: Callable[[Search], dict] | None = None,
+) -> str:
+    """One staff search, as *Sök användare* and MTM's admin both run it: the search
+    (search_borrowers over the door's scoped `borrowers`), the volume limit for an
+    identity number (refuse_unusual_search_volume: raises its ValidationError and
+    nothing is recorded), the SEARCHED audit event, the hint worth telling the
+    searcher (a message), and the search remembered in the session (remember_search).
+    `detail(found)` adds the door's own details to the audit event. Returns the
+    random key the results page is reached by.
+
+    SECURITY: an identity number is kept in the audit log only as a keyed hash;
+    names and e-mail addresses are not kept at all."""
+    found = search_borrowers(borrowers, text, today=today)
+    if found.identity:
+        refuse_unusual_search_volume(request.user)
+    record(
+        Action.SEARCHED,
+        actor=request.user,
+        search_term=found.identity.value if found.identity else None,
+        by="identity_number" if found.identity else "text",
+        **(detail(found) if detail else {}),
+    )
+    if found.hint:
+        messages.info(request, _(MESSAGES[found.hint]))
+    return remember_search(request.session, session_key, found, text, keep=keep)
 
 
 def _this_hour():

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,23 @@ class MailStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: Mail to staff is about the staff account, not about a borrower: kept when a
+#: borrower with the same address is deleted, and left out of a borrower's extract.
+STAFF_MAIL_KINDS = (MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME)
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def about_borrower(self, *, email: str, pk: int):
+        """The mail about one borrower: to their address (any letter case) or naming
+        them in its context, staff mail (STAFF_MAIL_KINDS) left out. The rows
+        Borrower.delete_account removes and the register extract lists."""
+        return (
+            self.exclude(kind__in=STAFF_MAIL_KINDS)
+            .alias(to_lower=Lower("to"))
+            .filter(Q(to_lower=email.lower()) | Q(context__borrower=pk))
+        )
+
+
 class OutgoingMail(models.Model):
     """One mail, queued in the transaction that caused it.
 
@@ -53,6 +72,8 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

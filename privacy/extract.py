@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +22,8 @@ from accounts.models import LoginFailure
 from audit.log import keyed_hash, record
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower
-from notifications.models import MailKind, OutgoingMail
+from notifications.models import OutgoingMail
 from transfers.models import TransferRequest
-
-#: Mail to staff is about the staff account, not about a borrower.
-STAFF_MAIL = (MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME)
 
 
 def _day(value) -> str | None:
@@ -111,11 +107,8 @@ def _transfers(borrower: Borrower, shown: Shown) -> list[dict]:
 
 def _mails(borrower: Borrower) -> list[dict]:
     # The same rows the delete workflow removes (Borrower.delete_account).
-    mails = (
-        OutgoingMail.objects.exclude(kind__in=STAFF_MAIL)
-        .alias(to_lower=Lower("to"))
-        .filter(Q(to_lower=borrower.email.lower()) | Q(context__borrower=borrower.pk))
-        .order_by("created_at", "pk")
+    mails = OutgoingMail.objects.about_borrower(email=borrower.email, pk=borrower.pk).order_by(
+        "created_at", "pk"
     )
     return [
         {

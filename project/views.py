@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import registrar_required
 from applications.models import pending_account_applications
 from borrowers.models import Borrower
-from borrowers.views.manage import EXPIRY_NOTICE_DAYS
+from borrowers.policy import EXPIRY_NOTICE_DAYS
 from project import health
 from registry.middleware import refresh_idle_timeout
 from selfservice import session as borrower_session

@@ -143,3 +143,15 @@ class ModelForm(AccessibleFormMixin, forms.ModelForm):
 
 #: For forms outside the house style (the admin's own): the same plain-id rule.
 PlainIdModelChoiceField = _plain_id_class(forms.ModelChoiceField)
+
+
+def refused_save_message(form, message, *, field: str | None = None, code="save_refused") -> None:
+    """A uniqueness race turned into a form message, at every door: the database refused
+    a save that the form's checks had passed (someone saved the same number, e-mail
+    address or name in between: an IntegrityError, AlreadyRegistered). `form` is bound
+    with what was typed; a fresh one is checked again here, and its own checks then
+    usually name what was saved meanwhile like anything taken. When they find nothing,
+    `message` becomes the error (of `field`, or of the whole form), so the form is
+    shown again with everything typed and never passes as saved."""
+    if not form.errors:
+        form.add_error(field, ValidationError(message, code=code))

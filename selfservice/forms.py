@@ -62,7 +62,7 @@ class ForgotPasswordForm(Form):
 
 
 class NewPasswordForm(ChoosePasswordForm):
-    """Glömt lösenord: the new password, twice (at least 6 characters, not a common one)."""
+    """Glömt lösenord: the new password, twice (BORROWER_PASSWORD_MIN_LENGTH characters, not a common one)."""
 
 
 class PasswordChangeForm(ChoosePasswordForm):

@@ -12,11 +12,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.wiring import (
+    GuardianBirthDateMixin,
+    agreement_field,
+    guardian_birth_date_field,
+    require_guardian,
+)
 from borrowers.identity import MESSAGES, Identity, IdentityError, Kind, parse_any_identifier
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
     check_borrower_email,
-    check_guardian_birth_date,
     check_identifier_change,
     check_identifier_free,
     check_valid_until,
@@ -24,7 +29,7 @@ from borrowers.rules import (
 from registry.forms import ModelForm
 
 
-class BorrowerAdminForm(ModelForm):
+class BorrowerAdminForm(GuardianBirthDateMixin, ModelForm):
     #: The MTM staff member using the form (BorrowerAdmin.get_form sets it).
     staff = None
 
@@ -61,7 +66,9 @@ class BorrowerAdminForm(ModelForm):
             "expiry date). Write the date as YYYY-MM-DD."
         ),
     )
-    guardian_birth_date = SwedishDateField(label=_("Guardian's date of birth"), required=False)
+    # Optional as a field: the number (or the LMA tick box) decides whether the
+    # guardian is needed (require_guardian in clean).
+    guardian_birth_date = guardian_birth_date_field(required=False)
     services = forms.ModelMultipleChoiceField(
         label=_("User groups"),
         queryset=Service.objects.all(),
@@ -78,17 +85,7 @@ class BorrowerAdminForm(ModelForm):
             "to choose their own password."
         ),
     )
-    agreement = forms.BooleanField(
-        label=_(
-            "I undertake to follow MTM's lending rules, and to keep myself informed of any "
-            "changes to the lending rules."
-        ),
-        error_messages={
-            "required": _(
-                "Read the agreement text together with the borrower and tick the box to confirm it."
-            )
-        },
-    )
+    agreement = agreement_field()
 
     class Meta:
         model = Borrower
@@ -143,11 +140,6 @@ class BorrowerAdminForm(ModelForm):
             self.cleaned_data["email"], staff=self.staff, exclude_pk=self.instance.pk
         )
 
-    def clean_guardian_birth_date(self):
-        born = self.cleaned_data.get("guardian_birth_date")
-        check_guardian_birth_date(born, today=self.today)
-        return born
-
     # --- the whole form -------------------------------------------------------------
 
     def clean(self):
@@ -180,7 +172,7 @@ class BorrowerAdminForm(ModelForm):
                 cleaned["registered_as_minor"] = (
                     self.instance.registered_as_minor
                     if self.instance.pk
-                    else not identity.is_adult_on(self.today)
+                    else identity.is_minor_on(self.today, registered_as_minor=False)
                 )
         return cleaned
 
@@ -198,21 +190,7 @@ class BorrowerAdminForm(ModelForm):
             self.add_error("valid_until", error)
 
     def _check_guardian(self, identity: Identity, cleaned: dict) -> None:
-        if identity.kind is Kind.LMA:
-            minor = cleaned.get("registered_as_minor", False)
-        else:
-            minor = not identity.is_adult_on(self.today)
-        if not minor:
-            return
-        if cleaned.get("guardian_birth_date") is None and "guardian_birth_date" not in self.errors:
-            self.add_error(
-                "guardian_birth_date",
-                forms.ValidationError(
-                    _("Enter the guardian's date of birth."), code="required_for_minor"
-                ),
-            )
-        if identity.kind is Kind.LMA and not cleaned.get("guardian_name", "").strip():
-            self.add_error(
-                "guardian_name",
-                forms.ValidationError(_("Enter the guardian's name."), code="required_for_lma"),
-            )
+        minor = identity.is_minor_on(
+            self.today, registered_as_minor=cleaned.get("registered_as_minor", False)
+        )
+        require_guardian(self, cleaned, minor=minor, lma=identity.kind is Kind.LMA)

@@ -7,27 +7,31 @@ from django import forms
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
 )
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
+from borrowers.forms.wiring import (
+    GuardianBirthDateMixin,
+    guardian_birth_date_field,
+    guardian_name_field,
+)
 from borrowers.identity import Kind
 from borrowers.models import Borrower, IdKind, Service
+from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
     LMA_VALIDITY_REQUIRED,
     check_borrower_email,
-    check_guardian_birth_date,
     check_identifier_change,
     check_identifier_free,
     check_valid_until,
+    guardian_required,
     lma_to_personnummer_error,
 )
 from libraries.models import Library
 from registry.forms import Form
-
-#: MTM's rule for passwords a registrar sets (SPEC §2).
-BORROWER_PASSWORD_MIN_LENGTH = 6
 
 
 class SearchForm(Form):
@@ -51,7 +55,7 @@ class SearchForm(Form):
         return Layout("q")
 
 
-class BorrowerEditForm(Form):
+class BorrowerEditForm(GuardianBirthDateMixin, Form):
     """Redigera låntagare. The fields depend on the kind of account; the rules of
     SPEC §2 for identifiers and validity are checked against the borrower as saved."""
 
@@ -160,22 +164,10 @@ class BorrowerEditForm(Form):
                 ),
             )
         if borrower.registered_as_minor and self._keeps_guardian(borrower):
-            fields["guardian_birth_date"] = SwedishDateField(
-                label=_("Guardian's date of birth"),
-                required=self.is_lma or not borrower.is_adult(self.today),
-                error_messages={"required": _("Enter the guardian's date of birth.")},
-            )
-            if self.is_lma or borrower.guardian_name:
-                fields["guardian_name"] = forms.CharField(
-                    label=_("Guardian's name"),
-                    max_length=200,
-                    required=self.is_lma,
-                    error_messages={
-                        "required": _("Enter the guardian's name."),
-                        "max_length": _("The name can be at most %(limit_value)d characters."),
-                    },
-                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
-                )
+            needs = guardian_required(minor=not borrower.is_adult(self.today), lma=self.is_lma)
+            fields["guardian_birth_date"] = guardian_birth_date_field(required=needs.birth_date)
+            if needs.name or borrower.guardian_name:
+                fields["guardian_name"] = guardian_name_field(required=needs.name)
         fields["services"] = forms.ModelMultipleChoiceField(
             queryset=Service.objects.filter(published=True),
             label=_("Published user groups"),
@@ -228,11 +220,6 @@ class BorrowerEditForm(Form):
             self.cleaned_data["email"], staff=self.registrar, exclude_pk=self.borrower.pk
         )
 
-    def clean_guardian_birth_date(self):
-        born = self.cleaned_data.get("guardian_birth_date")
-        check_guardian_birth_date(born, today=self.today)
-        return born
-
     def clean(self):
         cleaned = super().clean()
         identity = cleaned.get("identifier")
@@ -269,15 +256,17 @@ class BorrowerEditForm(Form):
 
 
 class BorrowerPasswordForm(ChoosePasswordForm):
-    """Byt lösenord: the rules of the borrower's own choice (at least 6 characters,
-    twice, not a common one), and not like the borrower's name or e-mail."""
+    """Byt lösenord: the rules of the borrower's own choice (BORROWER_PASSWORD_MIN_LENGTH
+    characters, twice, not a common one), and not like the borrower's name or e-mail."""
 
     def __init__(self, *args, borrower: Borrower, **kwargs):
         self.borrower = borrower
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = _(
-            "At least 6 characters. Not a common password, and not like the name or e-mail."
-        )
+
+    def password_help(self) -> str:
+        return gettext(
+            "At least %(min)d characters. Not a common password, and not like the name or e-mail."
+        ) % {"min": BORROWER_PASSWORD_MIN_LENGTH}
 
     def clean_new_password1(self):
         password = super().clean_new_password1()

@@ -10,29 +10,33 @@ from datetime import date
 from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import password_validation
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.layout import create_layout
+from borrowers.forms.wiring import (
+    GuardianBirthDateMixin,
+    agreement_field,
+    agreement_help,
+    guardian_birth_date_field,
+    guardian_name_field,
+    registration_arguments,
+)
 from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
+from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
-    CONTACT_MTM,
     LMA_VALIDITY_REQUIRED,
     check_borrower_email,
-    check_guardian_birth_date,
     check_valid_until,
+    contact_mtm_error,
+    guardian_required,
 )
 from libraries.models import Library
 from registry.forms import Form
-
-#: MTM's rule for borrower passwords (SPEC §2 Passwords).
-BORROWER_PASSWORD_MIN_LENGTH = 6
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
@@ -42,7 +46,7 @@ class LibraryChoiceField(forms.ModelChoiceField):
         return gettext("%(name)s (main library)") % {"name": library.name}
 
 
-class RegisterBorrowerForm(Form):
+class RegisterBorrowerForm(GuardianBirthDateMixin, Form):
     """What the four create forms share. Subclasses set `minor` and the identifier family."""
 
     #: The order the fields are checked in (the page's order is the layout's):
@@ -111,17 +115,7 @@ class RegisterBorrowerForm(Form):
             "borrower's page."
         ),
     )
-    agreement = forms.BooleanField(
-        label=_(
-            "I undertake to follow MTM's lending rules, and to keep myself informed of any "
-            "changes to the lending rules."
-        ),
-        error_messages={
-            "required": _(
-                "Read the agreement text together with the borrower and tick the box to confirm it."
-            )
-        },
-    )
+    agreement = agreement_field()
 
     def __init__(self, *args, registrar, initial_library=None, **kwargs):
         self.registrar = registrar
@@ -156,13 +150,14 @@ class RegisterBorrowerForm(Form):
                 },
             )
             self.apply_house_rules([self.fields["library"]])
-        if self.minor:
-            self.fields["guardian_birth_date"] = SwedishDateField(
-                label=_("Guardian's date of birth"),
-                error_messages={"required": _("Enter the guardian's date of birth.")},
-            )
+        needs = guardian_required(minor=self.minor, lma=self.lma)
+        if needs.birth_date:
+            self.fields["guardian_birth_date"] = guardian_birth_date_field()
             self.apply_house_rules([self.fields["guardian_birth_date"]])
-        self.fields["agreement"].help_text = self._agreement_help()
+        if needs.name:
+            self.fields["guardian_name"] = guardian_name_field()
+            self.apply_house_rules([self.fields["guardian_name"]])
+        self.fields["agreement"].help_text = agreement_help(minor=self.minor)
         if self.allows_protected_identity and self._protected_ticked():
             # A protected account stores no names: they may be left empty.
             self.fields["first_name"].required = False
@@ -189,21 +184,6 @@ class RegisterBorrowerForm(Form):
                 return library.pk
         return self.registrar.library.main_library.pk
 
-    def _agreement_help(self):
-        who = (
-            gettext("Read the agreement together with the borrower's guardian, who accepts it:")
-            if self.minor
-            else gettext("Read the agreement together with the borrower who is being registered:")
-        )
-        return format_html(
-            '{} <a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
-            "{}</span></a>",
-            who,
-            reverse("borrowers:agreement"),
-            gettext("Agreement text"),
-            gettext("(opens in a new tab)"),
-        )
-
     def _protected_ticked(self) -> bool:
         if not self.is_bound:
             return False
@@ -224,7 +204,7 @@ class RegisterBorrowerForm(Form):
         if existing is not None:
             self._identifier_owner_pk = existing.pk
             if existing.protected_identity:
-                raise forms.ValidationError(CONTACT_MTM, code="contact_mtm")
+                raise contact_mtm_error()
             # SECURITY: "own library" is decided by the one scoping door.
             if Borrower.objects.visible_to(self.registrar).filter(pk=existing.pk).exists():
                 self.registered_here = existing
@@ -251,11 +231,6 @@ class RegisterBorrowerForm(Form):
         return check_borrower_email(
             self.cleaned_data["email"], staff=self.registrar, exclude_pk=self._identifier_owner_pk
         )
-
-    def clean_guardian_birth_date(self) -> date:
-        born = self.cleaned_data["guardian_birth_date"]
-        check_guardian_birth_date(born, today=self.today)
-        return born
 
     def clean(self):
         data = super().clean()
@@ -316,20 +291,12 @@ class RegisterBorrowerForm(Form):
     def registration(self) -> dict:
         """Keyword arguments for Borrower.objects.register."""
         data = self.cleaned_data
-        return {
-            "identity": data["identifier"],
-            "email": data["email"],
-            "valid_until": data.get("valid_until"),
-            "services": list(data.get("services") or []),
-            "library": data.get("library") or self.registrar.library.main_library,
-            "first_name": data.get("first_name", "").strip(),
-            "last_name": data.get("last_name", "").strip(),
-            "guardian_birth_date": data.get("guardian_birth_date"),
-            "guardian_name": data.get("guardian_name", "").strip(),
-            "minor": self.minor,
-            "protected": bool(data.get("protected_identity")),
-            "send_credentials": bool(data.get("send_credentials")),
-        }
+        return registration_arguments(
+            data,
+            identity=data["identifier"],
+            minor=self.minor,
+            library=data.get("library") or self.registrar.library.main_library,
+        )
 
 
 class PersonalNumberRegisterForm(RegisterBorrowerForm):
@@ -405,20 +372,6 @@ class LmaRegisterForm(RegisterBorrowerForm):
         error_messages={"required": LMA_VALIDITY_REQUIRED},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.minor:
-            self.fields["guardian_name"] = forms.CharField(
-                label=_("Guardian's name"),
-                max_length=200,
-                error_messages={
-                    "required": _("Enter the guardian's name."),
-                    "max_length": _("The guardian's name can be at most 200 characters long."),
-                },
-                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            )
-            self.apply_house_rules([self.fields["guardian_name"]])
-
 
 class AdultBorrowerForm(PersonalNumberRegisterForm):
     title = _("Create adult borrower")
@@ -457,9 +410,6 @@ class ChoosePasswordForm(Form):
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
-        help_text=_(
-            "At least 6 characters. A short sentence is easy to remember and hard to guess."
-        ),
         error_messages={"required": _("Enter a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password": ""}),
     )
@@ -473,6 +423,15 @@ class ChoosePasswordForm(Form):
     #: The new password twice; a form that asks for the current one puts it first.
     NEW_PASSWORD = ("new_password1", "new_password2")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = self.password_help()
+
+    def password_help(self) -> str:
+        return gettext(
+            "At least %(min)d characters. A short sentence is easy to remember and hard to guess."
+        ) % {"min": BORROWER_PASSWORD_MIN_LENGTH}
+
     def layout(self) -> Layout:
         return Layout(*self.NEW_PASSWORD)
 
@@ -481,7 +440,7 @@ class ChoosePasswordForm(Form):
         password_validation.CommonPasswordValidator(),
     ]
     MESSAGES = {
-        "password_too_short": _("The password is too short: it needs at least 6 characters."),
+        "password_too_short": _("The password is too short: it needs at least %(min)d characters."),
         "password_too_common": _(
             "The password is too common and easy to guess. Choose another one."
         ),
@@ -494,7 +453,11 @@ class ChoosePasswordForm(Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(
                 [
-                    forms.ValidationError(self.MESSAGES[e.code], code=e.code)
+                    forms.ValidationError(
+                        self.MESSAGES[e.code],
+                        code=e.code,
+                        params={"min": BORROWER_PASSWORD_MIN_LENGTH},
+                    )
                     if e.code in self.MESSAGES
                     else e
                     for e in error.error_list
@@ -573,7 +536,6 @@ def replacement_form_class(lma: Borrower, data, *, today: date):
     try:
         identity = parse_personal_number((data or {}).get("identifier", ""), today=today)
     except IdentityError:
-        minor = lma.registered_as_minor
-    else:
-        minor = not identity.is_adult_on(today)
+        identity = lma.identity
+    minor = identity.is_minor_on(today, registered_as_minor=lma.registered_as_minor)
     return LmaToMinorForm if minor else LmaToAdultForm

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -30,21 +30,15 @@ from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
 from borrowers.forms.manage import BorrowerEditForm, BorrowerPasswordForm, SearchForm
-from borrowers.identity import MESSAGES
 from borrowers.models import Borrower
 from borrowers.paging import ordered_ids
-from borrowers.search import (
-    recall_search,
-    refuse_unusual_search_volume,
-    remember_search,
-    search_borrowers,
-)
+from borrowers.policy import EXPIRY_NOTICE_DAYS
+from borrowers.search import recall_search, run_search
+from registry.forms import refused_save_message
 
 from .common import borrowers_for, get_borrower
 
 PAGE_SIZE = 50
-#: The start page's "expire soon" count and the list behind it (Gar ut).
-EXPIRY_NOTICE_DAYS = 14
 #: How many recent searches a session remembers for paging through their results.
 REMEMBERED_SEARCHES = 5
 SEARCH_SESSION_KEY = "borrower_searches"
@@ -55,6 +49,10 @@ SEARCH_COUNT_CAP = 500
 
 
 # --- the Visa lists -------------------------------------------------------------
+
+
+def _expiring_title() -> str:
+    return _("Accounts that expire within %(days)d days") % {"days": EXPIRY_NOTICE_DAYS}
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ LISTS: dict[str, BorrowerList] = {
         lambda b, r, today: b,
     ),
     "gar-ut": BorrowerList(
-        gettext_lazy("Accounts that expire within 14 days"),
+        lazy(_expiring_title, str)(),
         lambda b, r, today: b.expiring_within(EXPIRY_NOTICE_DAYS, today),
     ),
     # The retention rule's warning period (privacy/retention.py), with the day each goes.
@@ -321,31 +319,24 @@ def search(request):
     if request.method == "POST":
         form = SearchForm(request.POST)
         if form.is_valid():
-            text = form.cleaned_data["q"]
-            found = search_borrowers(borrowers_for(request), text, today=today)
-            if found.identity:
-                try:
-                    refuse_unusual_search_volume(request.user)
-                except ValidationError as refused:
-                    form.add_error("q", refused)
-                    return render(
-                        request, "borrowers/search.html", {"form": form, "page": None}, status=429
-                    )
-            record(
-                Action.SEARCHED,
-                actor=request.user,
-                library=request.user.library,
-                # SECURITY: an identity number is kept only as a keyed hash; names
-                # and e-mail addresses are not kept at all.
-                search_term=found.identity.value if found.identity else None,
-                by="identity_number" if found.identity else "text",
-                **_hits(found.results),
-            )
-            if found.hint:
-                messages.info(request, _(MESSAGES[found.hint]))
-            key = remember_search(
-                request.session, SEARCH_SESSION_KEY, found, text, keep=REMEMBERED_SEARCHES
-            )
+            try:
+                key = run_search(
+                    request,
+                    borrowers_for(request),
+                    form.cleaned_data["q"],
+                    today=today,
+                    session_key=SEARCH_SESSION_KEY,
+                    keep=REMEMBERED_SEARCHES,
+                    detail=lambda found: {
+                        "library": request.user.library,
+                        **_hits(found.results),
+                    },
+                )
+            except ValidationError as refused:
+                form.add_error("q", refused)
+                return render(
+                    request, "borrowers/search.html", {"form": form, "page": None}, status=429
+                )
             return redirect(f"{reverse('borrowers:search')}?{urlencode({'r': key})}")
         return render(request, "borrowers/search.html", {"form": form, "page": None})
 
@@ -409,9 +400,9 @@ def edit(request, code):
                     changed = borrower.update_details(by=request.user, **form.changes())
             except IntegrityError:
                 # Someone took the e-mail address or number in the meantime.
-                form.add_error(
-                    None,
-                    _(
+                refused_save_message(
+                    form,
+                    gettext_lazy(
                         "The e-mail address or the number was just taken by another account. "
                         "Check them and save again."
                     ),

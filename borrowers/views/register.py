@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import registrar_required
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
+from borrowers.forms.wiring import SAVE_REFUSED
 from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
 from borrowers.signals import found_at_another_library
+from registry.forms import refused_save_message
 
 from .common import get_borrower
 
@@ -51,8 +53,7 @@ def create(request, kind):
                 # Someone saved the same person a moment ago: validating again
                 # now finds them and explains, like any other existing person.
                 form = form_class(request.POST, registrar=request.user)
-                if form.is_valid():
-                    form.add_error(None, _("The borrower could not be saved. Try again."))
+                refused_save_message(form, SAVE_REFUSED)
             else:
                 return _registered(request, borrower)
     else:
@@ -91,8 +92,7 @@ def replace_lma(request, code):
             raise Http404 from None  # deleted or changed by someone else meanwhile
         except AlreadyRegistered:
             form = form_class(data, registrar=request.user, replaces=lma)
-            if form.is_valid():
-                form.add_error(None, _("The borrower could not be saved. Try again."))
+            refused_save_message(form, SAVE_REFUSED)
         else:
             messages.success(
                 request,

@@ -78,7 +78,7 @@ def seed_staff(libraries: dict[str, Library]) -> StaffUser:
 
 
 def _staff_account(email: str, **fields) -> StaffUser:
-    user = StaffUser.objects.filter(email__iexact=email).first()
+    user = StaffUser.objects.with_email(email).first()
     if user is None:
         user = StaffUser(email=email, **fields)
         user.full_clean(exclude=["password"])

@@ -7,7 +7,7 @@ from pathlib import Path
 from django import template
 from django.conf import settings
 
-from registry.contact import MTM_CONTACT
+from registry.contact import MTM_CONTACT, mtm_contact_text
 
 register = template.Library()
 
@@ -27,4 +27,11 @@ def app_version() -> str:
 @register.simple_tag
 def mtm_contact() -> str:
     """MTM's phone and e-mail, as the pages give them: "08-580 02 710, info@mtm.se"."""
-    return f"{MTM_CONTACT['phone']}, {MTM_CONTACT['email']}"
+    return mtm_contact_text()
+
+
+@register.simple_tag
+def mtm_contact_details() -> dict:
+    """MTM's name, phone and e-mail one by one (`{% mtm_contact_details as mtm %}`),
+    for a page or mail that gives them apart."""
+    return dict(MTM_CONTACT)

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from borrowers.reminders import BATCH_SIZE, REMINDER_DAYS, send_expiry_reminders
+from borrowers.policy import EXPIRY_NOTICE_DAYS
+from borrowers.reminders import BATCH_SIZE, send_expiry_reminders
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=REMINDER_DAYS,
-            help=f"the window in days (default {REMINDER_DAYS})",
+            default=EXPIRY_NOTICE_DAYS,
+            help=f"the window in days (default {EXPIRY_NOTICE_DAYS})",
         )
         parser.add_argument(
             "--dry-run",

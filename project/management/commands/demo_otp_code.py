@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import StaffUser
+
 
 class Command(BaseCommand):
     help = (
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("demo_otp_code works only with DJANGO_DEBUG on (development).")
         device = TOTPDevice.objects.filter(
-            user__email__iexact=email.strip(), confirmed=True
+            user__in=StaffUser.objects.with_email(email.strip()), confirmed=True
         ).first()
         if device is None:
             raise CommandError(f"No two-step verification app for {email}.")

@@ -1,0 +1,147 @@
+"""The reusable pieces that wire the borrower rules (borrowers/rules.py,
+borrowers/identity.py) into every door's form: the registrar's create and edit
+forms, the LMA → personnummer page, the student application and MTM's admin.
+
+Each rule's form wiring lives here once; a door's form uses the piece instead of
+writing the field, the clean method or the check again.
+"""
+
+from datetime import date
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from borrowers.forms.fields import SwedishDateField
+from borrowers.rules import check_guardian_birth_date, guardian_required
+
+#: The general error when the database refused a borrower's save that the form's
+#: checks passed and, checked again, the form finds nothing to name
+#: (registry.forms.refused_save_message).
+SAVE_REFUSED = _("The borrower could not be saved. Try again.")
+
+
+# --- the agreement (SPEC §2: accepted at registration) -----------------------------------
+
+
+def agreement_field() -> forms.BooleanField:
+    """The agreement tick box of every registration: the registrar's four create
+    forms, the LMA → personnummer page, the student application and the admin's add
+    form. Required: no account is created without the agreement."""
+    return forms.BooleanField(
+        label=_(
+            "I undertake to follow MTM's lending rules, and to keep myself informed of any "
+            "changes to the lending rules."
+        ),
+        error_messages={
+            "required": _(
+                "Read the agreement text together with the borrower and tick the box to confirm it."
+            )
+        },
+    )
+
+
+def agreement_help(*, minor: bool) -> str:
+    """The agreement box's help: who reads the agreement (a minor's guardian accepts
+    it), with a link to the text in force that opens in a new tab."""
+    who = (
+        gettext("Read the agreement together with the borrower's guardian, who accepts it:")
+        if minor
+        else gettext("Read the agreement together with the borrower who is being registered:")
+    )
+    return format_html(
+        '{} <a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
+        "{}</span></a>",
+        who,
+        reverse("borrowers:agreement"),
+        gettext("Agreement text"),
+        gettext("(opens in a new tab)"),
+    )
+
+
+# --- the guardian (SPEC §2: a minor's guardian accepts the agreement) ----------------------
+
+
+def guardian_birth_date_field(*, required: bool = True) -> SwedishDateField:
+    """The guardian's date of birth, as every borrower form asks for it."""
+    return SwedishDateField(
+        label=_("Guardian's date of birth"),
+        required=required,
+        error_messages={"required": _("Enter the guardian's date of birth.")},
+    )
+
+
+def guardian_name_field(*, required: bool = True) -> forms.CharField:
+    """The guardian's name (required for an LMA minor), as the registrar's forms ask for it."""
+    return forms.CharField(
+        label=_("Guardian's name"),
+        max_length=200,
+        required=required,
+        error_messages={
+            "required": _("Enter the guardian's name."),
+            "max_length": _("The guardian's name can be at most 200 characters long."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class GuardianBirthDateMixin:
+    """`clean_guardian_birth_date` for every borrower form with that field: the
+    guardian is 18 or older (rules.check_guardian_birth_date). The form sets
+    `self.today`."""
+
+    today: date
+
+    def clean_guardian_birth_date(self) -> date | None:
+        born = self.cleaned_data.get("guardian_birth_date")
+        check_guardian_birth_date(born, today=self.today)
+        return born
+
+
+def require_guardian(form, cleaned: dict, *, minor: bool, lma: bool) -> None:
+    """For a form whose guardian fields are optional (the admin's, where the number
+    decides the age): add an error to each guardian field that the rule
+    (rules.guardian_required) needs and that is empty."""
+    needs = guardian_required(minor=minor, lma=lma)
+    if (
+        needs.birth_date
+        and cleaned.get("guardian_birth_date") is None
+        and "guardian_birth_date" not in form.errors
+    ):
+        form.add_error(
+            "guardian_birth_date",
+            forms.ValidationError(
+                _("Enter the guardian's date of birth."), code="required_for_minor"
+            ),
+        )
+    if needs.name and not cleaned.get("guardian_name", "").strip():
+        form.add_error(
+            "guardian_name",
+            forms.ValidationError(_("Enter the guardian's name."), code="required_for_lma"),
+        )
+
+
+# --- the registration ---------------------------------------------------------------------
+
+
+def registration_arguments(data: dict, *, identity, minor: bool, library) -> dict:
+    """Keyword arguments for Borrower.objects.register (and
+    Borrower.replace_with_personnummer) from a registration form's cleaned data:
+    the registrar's create forms and the admin's add form map their fields the same
+    way (names stripped, guardian data kept only for a minor by register)."""
+    return {
+        "identity": identity,
+        "email": data["email"],
+        "valid_until": data.get("valid_until"),
+        "services": list(data.get("services") or []),
+        "library": library,
+        "first_name": data.get("first_name", "").strip(),
+        "last_name": data.get("last_name", "").strip(),
+        "guardian_birth_date": data.get("guardian_birth_date"),
+        "guardian_name": data.get("guardian_name", "").strip(),
+        "minor": minor,
+        "protected": bool(data.get("protected_identity")),
+        "send_credentials": bool(data.get("send_credentials")),
+    }
