@@ -60,7 +60,7 @@ def _active_library(pk) -> Library | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return Library.objects.active().select_related("municipality__county").filter(pk=pk).first()
+    return Library.objects.active().select_related("county", "municipality").filter(pk=pk).first()
 
 
 @login_not_required

@@ -2,12 +2,12 @@
 
 from accounts.models import Role, StaffUser
 
-from .models import Library, LibraryType, Municipality
+from .models import County, Library, LibraryType, Municipality
 
 DEMO_PASSWORD = "Demo-register-2026"  # noqa: S105 - documented in the README, demo data only
 
 LIBRARIES = [
-    # name, type, municipality, parent, contact details
+    # name, type, municipality (None: a region's library), parent, contact details
     (
         "MTM:s stadsbibliotek",
         LibraryType.PUBLIC,
@@ -79,7 +79,29 @@ LIBRARIES = [
         {"city": "Umeå"},
     ),
     ("Katedralskolans skolbibliotek", LibraryType.SCHOOL, "Lund", None, {"city": "Lund"}),
+    # A region's library: filed under its county, with no municipality.
+    (
+        "Sjukhusbiblioteken i Jämtlands län",
+        LibraryType.HOSPITAL,
+        None,
+        None,
+        {"county": "Jämtlands län", "city": "Östersund"},
+    ),
 ]
+
+#: Each demo library's sigel: made up (Demo…), so that none is a real library's.
+SIGELS = {
+    "MTM:s stadsbibliotek": "DemoStad",
+    "MTM:s stadsbibliotek – Kista filial": "DemoKista",
+    "MTM:s stadsbibliotek – Skärholmens filial": "DemoSkh",
+    "Sundbybergs bibliotek": "DemoSund",
+    "Göteborgs universitetsbibliotek": "DemoGub",
+    "Malmö stadsbibliotek": "DemoMalm",
+    "Regionbibliotek Uppsala": "DemoUpps",
+    "Patientbiblioteket Norrlands universitetssjukhus": "DemoNus",
+    "Katedralskolans skolbibliotek": "DemoKat",
+    "Sjukhusbiblioteken i Jämtlands län": "DemoJmt",
+}
 
 STAFF = [
     # e-mail, first name, last name, library, role
@@ -117,11 +139,18 @@ STAFF = [
 def seed_libraries() -> dict[str, Library]:
     libraries = {}
     for name, library_type, municipality, parent, details in LIBRARIES:
+        details = dict(details)
+        if municipality is None:
+            place = {"county": County.objects.get(name=details.pop("county")), "municipality": None}
+        else:
+            municipality = Municipality.objects.get(name=municipality)
+            place = {"county": municipality.county, "municipality": municipality}
         library, _ = Library.objects.update_or_create(
             name=name,
             defaults={
+                "sigel": SIGELS[name],
                 "library_type": library_type,
-                "municipality": Municipality.objects.get(name=municipality),
+                **place,
                 "parent": libraries.get(parent),
                 "active": True,
                 **details,

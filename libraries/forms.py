@@ -52,7 +52,7 @@ def search_libraries(
     libraries = (
         Library.objects.active()
         .search(form.cleaned_data["q"])
-        .select_related("municipality__county", "parent")
+        .select_related("county", "municipality", "parent")
         .order_by("name", "pk")
     )
     if excluding is not None:
