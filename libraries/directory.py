@@ -166,6 +166,7 @@ class Entry:
     municipality: Municipality | None
     address: dict | None  # street_address, postal_code, city; None: the record has none
     notes: list = field(default_factory=list)
+    unknown_type: bool = False
 
     def fields(self) -> dict:
         values = {
@@ -239,7 +240,16 @@ def read_entry(record, places: Places) -> Entry:
     address = visiting_address(record)
     if address is None:
         notes.append(_("no visiting address: the registry's is kept"))
-    return Entry(sigel, name[:200], library_type, county, municipality, address, notes)
+    return Entry(
+        sigel,
+        name[:200],
+        library_type,
+        county,
+        municipality,
+        address,
+        notes,
+        code not in BIBDB_TYPES,
+    )
 
 
 # -- the sync --------------------------------------------------------------------------
@@ -274,6 +284,7 @@ class Row:
     county: str = ""
     municipality: str = ""
     note: str = ""
+    unknown_type: bool = False
 
 
 @dataclass
@@ -300,7 +311,7 @@ class Result:
     def remarks(self) -> str:
         """The rows the summary does not count: foreign records, unknown types."""
         foreign = self.counts[Outcome.FOREIGN]
-        unknown = sum(1 for row in self.rows if row.note.startswith(_("unknown library type")))
+        unknown = sum(1 for row in self.rows if row.unknown_type)
         if not (foreign or unknown):
             return ""
         return _(
@@ -320,6 +331,7 @@ def _row(entry: Entry, outcome: str, note: str = "") -> Row:
         entry.county.name,
         entry.municipality.name if entry.municipality else "",
         "; ".join([*([note] if note else []), *entry.notes]),
+        entry.unknown_type,
     )
 
 

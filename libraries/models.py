@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -96,10 +96,13 @@ class LibraryQuerySet(models.QuerySet):
         return self.filter(sigel__iexact=sigel)
 
     def in_directory_or_active(self):
-        """What the account application may name: an active library, or one listed in
-        Biblioteksdatabasen (a sigel) that is not yet connected (MTM activates it when
-        it gets its first registrar)."""
-        return self.filter(Q(active=True) | ~Q(sigel=""))
+        """What the account application may name: an active library, or a main library
+        of Biblioteksdatabasen (a sigel) not yet connected: inactive and never given a
+        staff account (MTM activates it with its first registrar). A closed library
+        (one that had staff, or a closed branch) is not offered."""
+        staff = Library.staff.field.model.objects.filter(library=OuterRef("pk"))
+        not_yet_connected = Q(active=False, parent__isnull=True) & ~Q(sigel="") & ~Exists(staff)
+        return self.filter(Q(active=True) | not_yet_connected)
 
 
 class Library(models.Model):
