@@ -103,11 +103,11 @@ class LibraryAdmin(admin.ModelAdmin):
             gettext("Staff"),
         )
 
-    @admin.display(description=_("sigel"), ordering=Lower("sigel"))
+    @admin.display(description=_("Sigel"), ordering=Lower("sigel"))
     def sigel_or_dash(self, library):
         return library.sigel or "–"
 
-    @admin.display(description=_("municipality"), ordering="municipality__name")
+    @admin.display(description=_("Municipality"), ordering="municipality__name")
     def municipality_or_dash(self, library):
         return library.municipality_name or "–"
 

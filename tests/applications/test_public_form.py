@@ -245,3 +245,16 @@ def test_the_database_keeps_one_pending_application_per_email(account_applicatio
         AccountApplication.submit(client_address="10.0.0.1", email="Alva@a.example", **fields)
         is None
     )
+
+
+def test_a_library_of_the_directory_not_yet_connected_is_found_by_sigel_and_applied_for(client, db):
+    waiting = LibraryFactory(name="Vallentuna bibliotek", sigel="Vall", active=False)
+    closed_branch = LibraryFactory(
+        name="Vallentuna filial", sigel="Vallf", parent=LibraryFactory(), active=False
+    )
+    assert list(client.get(SEARCH, {"q": "vall"}).context["page"]) == [waiting]
+    assert list(client.get(SEARCH, {"q": "Vallentuna"}).context["page"]) == [waiting]
+    assert client.get(APPLY, {"bibliotek": waiting.pk}).status_code == 200
+    assert client.get(APPLY, {"bibliotek": closed_branch.pk}).status_code == 302
+    assert send(client, waiting).url == THANKS
+    assert AccountApplication.objects.get().library == waiting
