@@ -53,3 +53,10 @@ def test_the_demo_registrations_give_statistik_months_to_show(client, db):
     registered = rows[0].index("Nya registreringar")
     months_with_registrations = [row for row in rows[1:] if int(row[registered]) > 0]
     assert len(months_with_registrations) >= 6
+
+
+def test_every_demo_library_has_a_sigel_and_the_region_has_no_municipality(db):
+    call_command("seed_demo", verbosity=0)
+    assert not Library.objects.filter(sigel="").exists()
+    region = Library.objects.get(name="Sjukhusbiblioteken i Jämtlands län")
+    assert region.municipality is None and region.county.name == "Jämtlands län"
