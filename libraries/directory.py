@@ -70,6 +70,18 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+def shown(source: str) -> str:
+    """A source as it may be stored and printed: a URL without any user name or
+    password in it."""
+    if not is_url(source):
+        return source
+    parts = urllib.parse.urlsplit(source)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
 def records_from_file(path: str) -> list[dict]:
     """A saved answer: one JSON answer ({"libraries": [...]}), a JSON list of
     answers (pages), or a directory of such files (read in name order)."""
@@ -127,19 +139,20 @@ def records_from_api(base: str, *, since: date | None = None) -> list[dict]:
         except urllib.error.HTTPError as error:
             raise FetchFailed(
                 _("Biblioteksdatabasen answered %(status)s for %(url)s.")
-                % {"status": error.code, "url": url}
+                % {"status": error.code, "url": shown(url)}
             ) from error
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise FetchFailed(
                 _("Could not reach Biblioteksdatabasen at %(url)s: %(reason)s")
-                % {"url": url, "reason": reason}
+                % {"url": shown(url), "reason": reason}
             ) from error
         try:
-            page = _libraries_of(json.loads(body.decode("utf-8")), url)
+            page = _libraries_of(json.loads(body.decode("utf-8")), shown(url))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise FetchFailed(
-                _("The answer for %(url)s is not JSON: %(error)s") % {"url": url, "error": error}
+                _("The answer for %(url)s is not JSON: %(error)s")
+                % {"url": shown(url), "error": error}
             ) from error
         records += page
         if len(page) < PAGE_SIZE:
@@ -424,7 +437,9 @@ def sync(source: str, *, since: date | None = None, dry_run: bool = False) -> Re
     started = timezone.now()
     record = None
     if not dry_run:
-        record = DirectorySync.objects.create(started_at=started, source=source, since=since)
+        record = DirectorySync.objects.create(
+            started_at=started, source=shown(source)[:500], since=since
+        )
     try:
         records = fetch(source, since=since)
         with transaction.atomic():

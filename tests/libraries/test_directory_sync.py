@@ -266,3 +266,13 @@ def test_the_sync_never_writes_a_sigel_twice(db):
         output = sync(base)
     assert summary_line(output).endswith("Fel: 1")
     assert Library.objects.filter(sigel__iexact="gen1").count() == 1
+
+
+def test_a_password_in_the_url_is_never_stored_nor_printed(db):
+    with serving(generated(1), fail_at=0) as (base, _asked):
+        secret = base.replace("http://", "http://mtm:hemligt@")
+        with pytest.raises(CommandError) as failed:
+            sync(secret)
+    run = DirectorySync.objects.get()
+    assert "hemligt" not in str(failed.value)
+    assert "hemligt" not in run.source and "hemligt" not in run.error
