@@ -240,6 +240,7 @@ class AccountApplicationAdmin(DecisionAdmin):
             (gettext("E-mail"), obj.email),
             (gettext("Phone"), obj.phone),
             (gettext("Library"), obj.library.name),
+            (gettext("Sigel"), obj.library.sigel or "–"),
             (gettext("The account's main library"), obj.library.main_library.name),
             (gettext("Role"), obj.get_role_display()),
             (
@@ -254,14 +255,23 @@ class AccountApplicationAdmin(DecisionAdmin):
         ]
 
     def warnings(self, obj):
+        found = []
         if obj.email_in_use:
-            return [
+            found.append(
                 gettext(
                     "Another staff account already uses this e-mail address: approval is "
                     "refused. Someone may be applying in another person's name."
                 )
-            ]
-        return []
+            )
+        if not obj.library.active or not obj.library.main_library.active:
+            found.append(
+                gettext(
+                    "The library is not active in the registry (a library of "
+                    "Biblioteksdatabasen not yet connected, or a closed one): approval "
+                    "makes it active."
+                )
+            )
+        return found
 
     def decided_message(self, obj, *, approved):
         if approved:

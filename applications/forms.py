@@ -26,12 +26,13 @@ NAME_ERRORS = {
 class AccountApplicationForm(Form):
     """Ansök om ett registrerarkonto: who the applicant is, at which library, which role.
 
-    The library was chosen in the search step and travels as a hidden pk; the
-    queryset of active libraries is its validation.
+    The library was chosen in the search step (by name or sigel, among the active
+    libraries and those of Biblioteksdatabasen not yet connected) and travels as a
+    hidden pk; the same queryset is its validation.
     """
 
     library = forms.ModelChoiceField(
-        queryset=Library.objects.active(),
+        queryset=Library.objects.in_directory_or_active(),
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Choose your library: search for it again."),

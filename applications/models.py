@@ -213,7 +213,8 @@ class AccountApplication(Decision):
     @transaction.atomic
     def approve(self, *, by) -> StaffUser:
         """MTM approves: the staff account is created at the main library of the chosen
-        library with the role asked for, and a set-password link is mailed.
+        library with the role asked for, and a set-password link is mailed. A library
+        of the directory not yet active becomes active (connected) with it.
         Refused (DecisionRefused, nothing changes) when the application is no longer
         pending or its e-mail already logs in to an account."""
         if email_in_use(self.email):
@@ -242,6 +243,9 @@ class AccountApplication(Decision):
             ) from error
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        # A library of the directory not yet connected is connected by its first account.
+        main = self.library.main_library
+        Library.objects.filter(pk__in={main.pk, self.library.pk}, active=False).update(active=True)
         type(self).objects.filter(pk=self.pk).update(account=user)
         self.account = user
         queue_mail(MailKind.STAFF_WELCOME, to=user.email, user=user.pk)

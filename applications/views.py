@@ -22,7 +22,7 @@ from .models import AccountApplication, BranchApplication
 @require_http_methods(["GET"])
 def library_search(request):
     """Anyone: step 1 of Ansök om ett registrerarkonto, the library one works at."""
-    form, page = search_libraries(request)
+    form, page = search_libraries(request, among=Library.objects.in_directory_or_active())
     return render(request, "applications/library_search.html", {"form": form, "page": page})
 
 
@@ -56,12 +56,18 @@ def apply(request):
 
 
 def _active_library(pk) -> Library | None:
-    """The chosen library to show above the form; the form's own queryset validates it."""
+    """The chosen library to show above the form: an active one, or one of the directory
+    not yet connected. The form's own queryset validates it."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return Library.objects.active().select_related("municipality__county").filter(pk=pk).first()
+    return (
+        Library.objects.in_directory_or_active()
+        .select_related("county", "municipality")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 @login_not_required

@@ -278,6 +278,7 @@ def _libraries(generator, total: int) -> _Libraries:
             name=name,
             library_type=kind,
             parent=parent,
+            county_id=municipality.county_id,  # bulk_create: Library.save does not fill it
             municipality=municipality,
             contact_name="Tove Talbok",
             contact_email=f"talbok{slug}@bibliotek.example",

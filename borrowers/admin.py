@@ -175,7 +175,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     list_display_links = ["name"]
     list_filter = [
         LibraryFilter,
-        "library__municipality__county",
+        "library__county",
         "id_kind",
         AgeFilter,
         ValidityFilter,

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.forms import NameFieldsMixin
 
-from .models import County, Library, Municipality
+from .models import County, DirectorySync, Library, Municipality
 
 
 class LibraryAdminForm(NameFieldsMixin, forms.ModelForm):
@@ -30,22 +31,40 @@ class BranchInline(admin.TabularInline):
 class LibraryAdmin(admin.ModelAdmin):
     form = LibraryAdminForm
     list_display = [
+        "sigel_or_dash",
         "name",
         "library_type",
-        "municipality",
-        "county_name",
-        "parent",
+        "county",
+        "municipality_or_dash",
         "active",
+        "parent",
         "people",
     ]
-    list_filter = ["library_type", "active", "municipality__county"]
-    search_fields = ["name", "city", "municipality__name"]
-    autocomplete_fields = ["parent", "municipality"]
-    list_select_related = ["municipality__county", "parent"]
+    list_display_links = ["sigel_or_dash", "name"]
+    list_filter = ["library_type", "active", "county"]
+    # "=sigel": the whole sigel, any letter case.
+    search_fields = ["=sigel", "name", "city", "municipality__name", "county__name"]
+    autocomplete_fields = ["parent", "county", "municipality"]
+    list_select_related = ["county", "municipality", "parent"]
+    change_list_template = "admin/libraries/library/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["people"]
     fieldsets = [
-        (None, {"fields": ["name", "library_type", "parent", "municipality", "active", "people"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "sigel",
+                    "name",
+                    "library_type",
+                    "parent",
+                    "county",
+                    "municipality",
+                    "active",
+                    "people",
+                ]
+            },
+        ),
         (_("Talking-book contact"), {"fields": ["contact_name", "contact_email"]}),
         (
             _("Contact details"),
@@ -84,9 +103,18 @@ class LibraryAdmin(admin.ModelAdmin):
             gettext("Staff"),
         )
 
-    @admin.display(description=_("county"), ordering="municipality__county__name")
-    def county_name(self, library):
-        return library.municipality.county.name
+    @admin.display(description=_("Sigel"), ordering=Lower("sigel"))
+    def sigel_or_dash(self, library):
+        return library.sigel or "–"
+
+    @admin.display(description=_("Municipality"), ordering="municipality__name")
+    def municipality_or_dash(self, library):
+        return library.municipality_name or "–"
+
+    def changelist_view(self, request, extra_context=None):
+        # When the directory sync last ran, and how it went.
+        extra_context = {**(extra_context or {}), "last_sync": DirectorySync.objects.first()}
+        return super().changelist_view(request, extra_context=extra_context)
 
     def get_inlines(self, request, obj):
         # Branches are listed on their main library only.

@@ -14,11 +14,14 @@ SEARCH_PAGE_SIZE = 20
 
 
 class LibrarySearchForm(Form):
-    """Bibliotekssökning: a whole or partial library name (not personal data, so GET)."""
+    """Bibliotekssökning: a whole or partial library name, or a sigel (not personal
+    data, so GET)."""
 
     q = forms.CharField(
-        label=_("Library name"),
-        help_text=_("The whole name or a part of it, for example Sundbyberg."),
+        label=_("Library name or sigel"),
+        help_text=_(
+            "The whole name or a part of it, or the library's sigel, for example Sundbyberg."
+        ),
         max_length=200,
         error_messages={
             "required": _("Enter the whole or a part of the library's name."),
@@ -41,18 +44,19 @@ class LibrarySearchForm(Form):
 
 
 def search_libraries(
-    request, *, excluding: int | None = None
+    request, *, excluding: int | None = None, among=None
 ) -> tuple[LibrarySearchForm, Page | None]:
     """The search form (bound once ?q= is in the address) and, when it is valid, the
-    page (?sida=) of active libraries whose name matches, `excluding` one (the
-    borrower's own library)."""
+    page (?sida=) of the libraries whose name or sigel matches, `excluding` one (the
+    borrower's own library). `among`: the libraries to search (the active ones unless
+    given)."""
     form = LibrarySearchForm(request.GET if "q" in request.GET else None)
     if not form.is_valid():
         return form, None
     libraries = (
-        Library.objects.active()
+        (Library.objects.active() if among is None else among)
         .search(form.cleaned_data["q"])
-        .select_related("municipality__county", "parent")
+        .select_related("county", "municipality", "parent")
         .order_by("name", "pk")
     )
     if excluding is not None:

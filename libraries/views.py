@@ -10,7 +10,9 @@ from .models import Library
 @registrar_required
 def my_library(request):
     """Registrars and head administrators: Mitt bibliotek, the library's details and menu."""
-    library = Library.objects.select_related("municipality__county").get(pk=request.user.library_id)
+    library = Library.objects.select_related("county", "municipality").get(
+        pk=request.user.library_id
+    )
     return render(request, "libraries/my_library.html", {"library": library})
 
 
@@ -18,7 +20,9 @@ def my_library(request):
 def branches(request):
     """Registrars and head administrators: Visa filialer, the branches of their main library."""
     library = request.user.library
-    branches = Library.objects.open_branches_of(request.user).select_related("municipality__county")
+    branches = Library.objects.open_branches_of(request.user).select_related(
+        "county", "municipality"
+    )
     return render(request, "libraries/branches.html", {"library": library, "branches": branches})
 
 
@@ -27,7 +31,7 @@ def branch(request, pk):
     """Registrars and head administrators: one of their branches, with the create forms for it."""
     # SECURITY: only a branch of the registrar's own main library; anything else is 404.
     branch = get_object_or_404(
-        Library.objects.open_branches_of(request.user).select_related("municipality__county"),
+        Library.objects.open_branches_of(request.user).select_related("county", "municipality"),
         pk=pk,
     )
     return render(

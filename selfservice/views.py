@@ -253,7 +253,7 @@ def transfer_confirm(request, library):
     library = get_object_or_404(
         Library.objects.active()
         .exclude(pk=borrower.library_id)
-        .select_related("municipality__county", "parent"),
+        .select_related("county", "municipality", "parent"),
         pk=library,
     )
     if request.method == "POST":

@@ -84,12 +84,15 @@ def library_report(registrar, *, selected, start, end, today) -> LibraryReport:
         Table(
             "per-bibliotek",
             _("Borrowers per library"),
-            [_("Library"), *count_columns],
+            [_("Library"), _("Sigel"), *count_columns],
             [
-                (lib.name, [row.get(figure_key(c.key, "count"), 0) for c in CATEGORIES])
+                (
+                    lib.name,
+                    [lib.sigel, *[row.get(figure_key(c.key, "count"), 0) for c in CATEGORIES]],
+                )
                 for lib, row in per_library
             ],
-            (_("Total"), [total.get(figure_key(c.key, "count"), 0) for c in CATEGORIES]),
+            (_("Total"), ["", *[total.get(figure_key(c.key, "count"), 0) for c in CATEGORIES]]),
         ),
         kinds_table(chosen, _("Borrowers now: %(name)s") % {"name": name}),
         Table(
@@ -129,6 +132,14 @@ def kinds_table(row: dict, caption: str) -> Table:
 # --- the whole country (MTM) -------------------------------------------------------------
 
 
+def municipality_key(library) -> tuple:
+    """The municipality table's line: the municipality, or for a region's library
+    its county's line of libraries without a municipality."""
+    if library.municipality_id:
+        return ("kommun", library.municipality_id)
+    return ("lan", library.county_id)
+
+
 #: The columns of the national tables per county, municipality and library type:
 #: the figures a snapshot keeps, so that the page can read them from one.
 NATIONAL_FIGURES = [
@@ -164,7 +175,7 @@ def national_report(*, start, end, today) -> NationalReport:
     protected = borrower_figures(Borrower.objects.filter(protected_identity=True), today)
     protected = protected.get(None, {})
     registered = registered_per_library(start, end, today)
-    libraries = list(Library.objects.select_related("municipality__county").order_by())
+    libraries = list(Library.objects.select_related("county", "municipality").order_by())
     for library in libraries:
         library.figures = {
             **figures.get(library.pk, {}),
@@ -190,9 +201,15 @@ def national_report(*, start, end, today) -> NationalReport:
             ),
         )
 
-    counties = {lib.municipality.county_id: lib.municipality.county.name for lib in libraries}
+    counties = {lib.county_id: lib.county.name for lib in libraries}
+    # A region's library (a county, no municipality) is counted in its county, and in
+    # the municipality table on a line of its own: no municipality is made up for it.
     municipalities = {
-        lib.municipality_id: f"{lib.municipality.name} ({lib.municipality.county.name})"
+        municipality_key(lib): (
+            f"{lib.municipality.name} ({lib.county.name})"
+            if lib.municipality_id
+            else _("No municipality (%(county)s)") % {"county": lib.county.name}
+        )
         for lib in libraries
     }
     types = dict(LibraryType.choices)
@@ -204,9 +221,18 @@ def national_report(*, start, end, today) -> NationalReport:
         return Table(
             slug,
             caption,
-            [_("Place"), _("Library"), _("Municipality"), str(label)],
+            [_("Place"), _("Library"), _("Sigel"), _("County"), _("Municipality"), str(label)],
             [
-                (str(place), [lib.name, lib.municipality.name, lib.figures.get(key, 0)])
+                (
+                    str(place),
+                    [
+                        lib.name,
+                        lib.sigel,
+                        lib.county.name,
+                        lib.municipality_name,
+                        lib.figures.get(key, 0),
+                    ],
+                )
                 for place, lib in enumerate(best[:RANKING_SIZE], start=1)
             ],
         )
@@ -217,7 +243,7 @@ def national_report(*, start, end, today) -> NationalReport:
             "lan",
             _("Borrowers per county"),
             _("County"),
-            lambda lib: lib.municipality.county_id,
+            lambda lib: lib.county_id,
             counties.get,
         ),
         Table(
@@ -247,7 +273,7 @@ def national_report(*, start, end, today) -> NationalReport:
             "kommuner",
             _("Borrowers per municipality"),
             _("Municipality"),
-            lambda lib: lib.municipality_id,
+            municipality_key,
             municipalities.get,
         ),
     ]

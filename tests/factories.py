@@ -17,6 +17,7 @@ class LibraryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Library
 
+    sigel = factory.Sequence(lambda n: f"Test{n}")
     name = factory.Sequence(lambda n: f"Testbibliotek {n}")
     library_type = LibraryType.PUBLIC
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(name="Stockholm"))

@@ -70,7 +70,7 @@ def confirm(request, code, library):
     library = get_object_or_404(
         Library.objects.active()
         .exclude(pk=borrower.library_id)
-        .select_related("municipality__county"),
+        .select_related("county", "municipality"),
         pk=library,
     )
     if request.method == "POST":

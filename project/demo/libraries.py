@@ -2,10 +2,10 @@
 model's own validation, full_clean, then save). Idempotent: found by name, and a
 rerun brings each back to the table's values (active again if it was deactivated)."""
 
-from libraries.models import Library, LibraryType, Municipality
+from libraries.models import County, Library, LibraryType, Municipality
 
 LIBRARIES = [
-    # name, type, municipality, parent, contact details
+    # name, type, municipality (None: a region's library), parent, contact details
     (
         "MTM:s stadsbibliotek",
         LibraryType.PUBLIC,
@@ -77,7 +77,29 @@ LIBRARIES = [
         {"city": "Umeå"},
     ),
     ("Katedralskolans skolbibliotek", LibraryType.SCHOOL, "Lund", None, {"city": "Lund"}),
+    # A region's library: filed under its county, with no municipality.
+    (
+        "Sjukhusbiblioteken i Jämtlands län",
+        LibraryType.HOSPITAL,
+        None,
+        None,
+        {"county": "Jämtlands län", "city": "Östersund"},
+    ),
 ]
+
+#: Each demo library's sigel: made up (Demo…), so that none is a real library's.
+SIGELS = {
+    "MTM:s stadsbibliotek": "DemoStad",
+    "MTM:s stadsbibliotek – Kista filial": "DemoKista",
+    "MTM:s stadsbibliotek – Skärholmens filial": "DemoSkh",
+    "Sundbybergs bibliotek": "DemoSund",
+    "Göteborgs universitetsbibliotek": "DemoGub",
+    "Malmö stadsbibliotek": "DemoMalm",
+    "Regionbibliotek Uppsala": "DemoUpps",
+    "Patientbiblioteket Norrlands universitetssjukhus": "DemoNus",
+    "Katedralskolans skolbibliotek": "DemoKat",
+    "Sjukhusbiblioteken i Jämtlands län": "DemoJmt",
+}
 
 
 def seed_libraries() -> dict[str, Library]:
@@ -85,9 +107,16 @@ def seed_libraries() -> dict[str, Library]:
     libraries: dict[str, Library] = {}
     for name, library_type, municipality, parent, details in LIBRARIES:
         library = Library.objects.filter(name=name).first() or Library(name=name)
+        details = dict(details)
+        if municipality is None:
+            place = {"county": County.objects.get(name=details.pop("county")), "municipality": None}
+        else:
+            municipality = Municipality.objects.get(name=municipality)
+            place = {"county": municipality.county, "municipality": municipality}
         fields = {
+            "sigel": SIGELS[name],
             "library_type": library_type,
-            "municipality": Municipality.objects.get(name=municipality),
+            **place,
             "parent": libraries.get(parent),
             "active": True,
             **details,

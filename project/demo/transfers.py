@@ -1,4 +1,5 @@
-"""Demo transfer requests: one pending request into each demo main library, made
+"""Demo transfer requests: one pending request into each demo main library (but the
+region's library, which has no demo staff), made
 with the request workflow (TransferRequest.request) by a registrar of the
 borrower's library, or by the borrower on Mina sidor where that library has none.
 

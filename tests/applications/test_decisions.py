@@ -285,3 +285,25 @@ def test_every_application_mail_renders_in_swedish(
         MailKind.BRANCH_APPLICATION_APPROVED,
         MailKind.BRANCH_APPLICATION_REJECTED,
     }
+
+
+def test_approval_connects_a_library_of_the_directory(decider, decider_client, db):
+    from applications.models import AccountApplication
+    from tests.factories import LibraryFactory
+
+    waiting = LibraryFactory(name="Vallentuna bibliotek", sigel="Vall", active=False)
+    application = AccountApplication.objects.create(
+        first_name="Vera",
+        last_name="Vallentuna",
+        email="vera@vallentuna.example",
+        phone="08-000 00 00",
+        library=waiting,
+        role="registrerare",
+        works_at_library=True,
+        course_taken=True,
+    )
+    page = decider_client.get(decide_url(application)).content.decode()
+    assert "Biblioteket är inte aktivt i registret" in page
+    user = application.approve(by=decider)
+    waiting.refresh_from_db()
+    assert waiting.active and user.library == waiting

@@ -13,6 +13,14 @@ from tests.factories import LibraryFactory, StaffFactory
 SEARCH = reverse("applications:library_search")
 
 
+def closed(**fields):
+    """A closed library: inactive, and it once had staff (unlike a library of the
+    directory not yet connected, which may be applied for)."""
+    library = LibraryFactory(active=False, **fields)
+    StaffFactory(library=library, is_active=False)
+    return library
+
+
 def test_the_forms_are_open_without_logging_in(client, library_a):
     assert client.get(SEARCH).status_code == 200
     assert client.get(APPLY, {"bibliotek": library_a.pk}).status_code == 200
@@ -27,7 +35,7 @@ def test_the_login_page_links_to_the_application(client):
 def test_search_shows_type_county_municipality_and_a_choice_button(
     client, library_a, library_b, django_assert_max_num_queries
 ):
-    LibraryFactory(name="Bibliotek A gammalt", active=False)
+    closed(name="Bibliotek A gammalt")
     with django_assert_max_num_queries(4):
         response = client.get(SEARCH, {"q": "bibliotek a"})
     page = response.content.decode()
@@ -51,7 +59,7 @@ def test_the_form_shows_the_chosen_library_in_a_hidden_field(client, branch_a):
 
 
 def test_the_form_without_an_active_library_goes_back_to_the_search(client, db):
-    inactive = LibraryFactory(active=False)
+    inactive = closed()
     for value in ("", "abc", str(inactive.pk), "999999"):
         response = client.get(APPLY, {"bibliotek": value})
         assert response.status_code == 302 and response.url == SEARCH
@@ -112,8 +120,8 @@ def test_empty_fields_show_the_form_again_with_specific_errors_and_keep_what_was
     assert not AccountApplication.objects.exists()
 
 
-def test_a_library_that_is_not_active_is_refused(client, db):
-    inactive = LibraryFactory(active=False)
+def test_a_closed_library_is_refused(client, db):
+    inactive = closed()
     response = send(client, inactive)
     assert response.status_code == 200
     assert "Välj ditt bibliotek: sök efter det igen." in response.content.decode()
@@ -237,3 +245,16 @@ def test_the_database_keeps_one_pending_application_per_email(account_applicatio
         AccountApplication.submit(client_address="10.0.0.1", email="Alva@a.example", **fields)
         is None
     )
+
+
+def test_a_library_of_the_directory_not_yet_connected_is_found_by_sigel_and_applied_for(client, db):
+    waiting = LibraryFactory(name="Vallentuna bibliotek", sigel="Vall", active=False)
+    closed_branch = LibraryFactory(
+        name="Vallentuna filial", sigel="Vallf", parent=LibraryFactory(), active=False
+    )
+    assert list(client.get(SEARCH, {"q": "vall"}).context["page"]) == [waiting]
+    assert list(client.get(SEARCH, {"q": "Vallentuna"}).context["page"]) == [waiting]
+    assert client.get(APPLY, {"bibliotek": waiting.pk}).status_code == 200
+    assert client.get(APPLY, {"bibliotek": closed_branch.pk}).status_code == 302
+    assert send(client, waiting).url == THANKS
+    assert AccountApplication.objects.get().library == waiting

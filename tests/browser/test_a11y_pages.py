@@ -210,7 +210,7 @@ def profile_email_errors(page, w):
 
 def search_libraries(text: str, button: str = "Sök bibliotek"):
     def step(page, w):
-        fill("Bibliotekets namn", text, page)
+        fill("Bibliotekets namn eller sigel", text, page)
         navigate(page, page.locator("main").get_by_role("button", name=button, exact=True))
 
     return step

@@ -100,3 +100,8 @@ def test_head_admin_menu_offers_the_staff_lists(client, head_admin):
 def test_a_librarys_staff_belong_to_the_main_library(db, library_a, branch_a):
     person = StaffFactory(library=library_a, role=Role.REGISTRAR)
     assert list(type(person).objects.at_library(branch_a)) == [person]
+
+
+def test_my_library_shows_the_sigel(registrar_client, library_a):
+    html = registrar_client.get(reverse("libraries:my_library")).content.decode()
+    assert f"<dt>Sigel</dt><dd>{library_a.sigel}</dd>" in html

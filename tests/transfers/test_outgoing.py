@@ -145,3 +145,34 @@ def test_withdrawing_needs_post(client_a, transfer):
 def test_the_borrower_page_shows_a_pending_request_in_the_menu(client_a, transfer, borrower_a):
     html = client_a.get(reverse("borrowers:detail", args=[borrower_a.code])).content.decode()
     assert "Flyttansökan till Bibliotek B väntar" in html
+
+
+def test_the_search_finds_a_library_by_its_sigel_in_any_letter_case(client_a, borrower_a):
+    hospital = LibraryFactory(name="Sjukhusbiblioteken i Jämtlands län", sigel="Jsjh")
+    LibraryFactory(name="Jsjh-vägens bibliotek i namnet", sigel="Annan")  # a name match too
+    url = reverse("transfers:library_search", args=[borrower_a.code])
+    response = client_a.get(url, {"q": " jSJH "})
+    names = [library.name for library in response.context["page"]]
+    assert names == ["Jsjh-vägens bibliotek i namnet", hospital.name]
+    html = response.content.decode()
+    assert "<dt>Sigel</dt><dd>Jsjh</dd>" in html
+    # Part of a sigel is no match: a sigel is a code, not a name.
+    assert [lib.sigel for lib in client_a.get(url, {"q": "Jsj"}).context["page"]] == ["Annan"]
+
+
+def test_a_regions_library_shows_its_county_and_no_municipality(client_a, borrower_a):
+    from libraries.models import County
+
+    region = LibraryFactory(
+        name="Sjukhusbiblioteken i Jämtlands län",
+        sigel="Jsjh",
+        municipality=None,
+        county=County.objects.get(name="Jämtlands län"),
+    )
+    html = client_a.get(
+        reverse("transfers:library_search", args=[borrower_a.code]), {"q": "Jsjh"}
+    ).content.decode()
+    assert "<dt>Län</dt><dd>Jämtlands län</dd>" in html
+    assert "<dt>Kommun</dt><dd>Ingen (hela länet)</dd>" in html
+    confirm = client_a.get(reverse("transfers:confirm", args=[borrower_a.code, region.pk]))
+    assert "Ingen (hela länet)" in confirm.content.decode()
