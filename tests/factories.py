@@ -67,8 +67,20 @@ def in_half_a_year() -> date:
     return timezone.localdate() + timedelta(days=180)
 
 
+def free_number(numbers, start: int = 0) -> str:
+    """The first of `numbers` from `start` on (round the list) that no borrower has: the
+    factory's sequence runs on across tests, and a test may have taken a number itself."""
+    from borrowers.models import Borrower
+
+    for i in range(len(numbers)):
+        number = numbers[(start + i) % len(numbers)]
+        if not Borrower.objects.filter(identifier=number).exists():
+            return number
+    raise LookupError("every test number is taken")
+
+
 def _cycle(numbers):
-    return factory.Sequence(lambda n: numbers[n % len(numbers)])
+    return factory.Sequence(lambda n: free_number(numbers, n))
 
 
 class BorrowerFactory(factory.django.DjangoModelFactory):

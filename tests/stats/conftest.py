@@ -3,9 +3,7 @@ from django.utils import timezone
 
 from borrowers.identity import parse_personal_number
 from borrowers.models import Borrower
-from tests.factories import ADULT_PERSONNUMMER
-
-_numbers = iter(ADULT_PERSONNUMMER[40:])
+from tests.factories import ADULT_PERSONNUMMER, free_number
 
 
 @pytest.fixture
@@ -13,7 +11,7 @@ def register():
     """Register a borrower the way a registrar's create form does (with its audit event)."""
 
     def register(*, by, library=None, protected=False, email=None):
-        number = next(_numbers)
+        number = free_number(ADULT_PERSONNUMMER, 40)
         identity = parse_personal_number(number, today=timezone.localdate())
         return Borrower.objects.register(
             by=by,
