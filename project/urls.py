@@ -45,6 +45,7 @@ urlpatterns = [
     path("mina-sidor/", include(selfservice_with_extract)),
     path("ansok/", include("applications.urls")),
     path("api/v1/", include("selfservice.api_urls")),
+    path("", include("signin.urls")),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("sessionen/fortsatt/", views.keep_alive, name="keep_alive"),
     path("healthz", views.healthz, name="healthz"),
