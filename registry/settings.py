@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "registry.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSPMiddleware: widens form-action on a login that signs in to a service.
+    "signin.middleware.SignInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,3 +7,6 @@ class SigninConfig(AppConfig):
 
     name = "signin"
     verbose_name = _("Sign-in services")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -115,11 +115,11 @@ class Subject(models.Model):
     borrower = models.OneToOneField(
         Borrower, on_delete=models.CASCADE, related_name="+", verbose_name=_("borrower")
     )
-    sub = models.UUIDField(_("subject"), default=uuid.uuid4, unique=True, editable=False)
+    sub = models.UUIDField(_("sign-in identifier"), default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
-        verbose_name = _("subject")
-        verbose_name_plural = _("subjects")
+        verbose_name = _("sign-in identifier")
+        verbose_name_plural = _("sign-in identifiers")
 
     def __str__(self):
         return str(self.sub)

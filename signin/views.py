@@ -99,6 +99,7 @@ class AuthorizeView(toolkit.AuthorizationView):
         # The borrower is request.user for the toolkit during this view only: the
         # middleware around it knows request.user as a staff login (or none).
         staff, self.borrower, request.user = request.user, borrower, borrower
+        self.oauth2_data = {}
         try:
             # Skip the toolkit's LoginRequiredMixin (it asks for a staff login).
             return super(LoginRequiredMixin, self).dispatch(request, *args, **kwargs)
@@ -153,7 +154,7 @@ class AuthorizeView(toolkit.AuthorizationView):
         application = context.get("application")
         if application is not None:
             # The consent form posts here and is then redirected to the client.
-            self.request._csp_update = {"form-action": redirect_origins(application)}
+            response._csp_update = {"form-action": redirect_origins(application)}
         return response
 
     def redirect(self, redirect_to, application):

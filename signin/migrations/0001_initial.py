@@ -129,12 +129,12 @@ class Migration(migrations.Migration):
             name='Subject',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='subject')),
+                ('sub', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='sign-in identifier')),
                 ('borrower', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='borrowers.borrower', verbose_name='borrower')),
             ],
             options={
-                'verbose_name': 'subject',
-                'verbose_name_plural': 'subjects',
+                'verbose_name': 'sign-in identifier',
+                'verbose_name_plural': 'sign-in identifiers',
             },
         ),
         migrations.AddIndex(

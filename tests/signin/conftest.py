@@ -115,7 +115,11 @@ def exchange(client, app, code, verifier, **extra):
 
 
 def refresh(client, app, refresh_token):
-    data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": app.client_id}
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "client_id": app.client_id,
+    }
     if app.plain_secret:
         data["client_secret"] = app.plain_secret
     return client.post(TOKEN, data)
