@@ -137,7 +137,9 @@ def document() -> dict:
                             "flat JSON object or form.",
                         ),
                         "401": {
-                            **_error("unauthorized", "No service token, or an unknown or revoked one."),
+                            **_error(
+                                "unauthorized", "No service token, or an unknown or revoked one."
+                            ),
                             "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
                         },
                         "405": {"description": "Only POST."},
@@ -154,9 +156,7 @@ def document() -> dict:
                 }
             }
         },
-        "components": {
-            "securitySchemes": {"serviceToken": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"serviceToken": {"type": "http", "scheme": "bearer"}}},
     }
 
 
