@@ -41,6 +41,10 @@ def _mtm_staff_group():
         codename__in=[*applications.RIGHTS, *students.RIGHTS],
     )
     rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
+    signin = importlib.import_module("signin.migrations.0002_mtm_staff_rights")
+    rights += Permission.objects.filter(
+        content_type__app_label="signin", codename__in=signin.RIGHTS
+    )
     group.permissions.set(rights)
 
 

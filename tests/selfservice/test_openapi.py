@@ -3,6 +3,8 @@ property-based run (schemathesis) in which no answer strays from it."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, missing_required_header
@@ -30,7 +32,18 @@ def test_the_document_is_served_and_has_every_answer_of_the_login_check(client, 
 
 
 @pytest.fixture
-def token(db):
+def keep_connection():
+    """Schemathesis calls the WSGI application itself, whose request signals would
+    close the test's database connection (Django's test client detaches them too)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_connection):
     with_password(BorrowerFactory(email="lena@post.example"), PASSWORD)
     service = ServiceToken(name="Legimus")
     plain = service.generate()
