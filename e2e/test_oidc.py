@@ -41,6 +41,7 @@ def test_a_service_signs_a_borrower_in_with_openid_connect(stack, proved):
 
     http = requests.Session()
     http.verify = str(stack.ca_file)
+    http.trust_env = False  # REQUESTS_CA_BUNDLE would override the stack's own CA
     metadata = http.get(f"{stack.url}/.well-known/openid-configuration", timeout=10).json()
     assert metadata["issuer"] == stack.url
     assert metadata["code_challenge_methods_supported"] == ["S256"]
@@ -53,6 +54,7 @@ def test_a_service_signs_a_borrower_in_with_openid_connect(stack, proved):
         token_endpoint_auth_method="none",
     )
     client.verify = str(stack.ca_file)
+    client.trust_env = False
     verifier = secrets.token_urlsafe(48)
     url, state = client.create_authorization_url(
         metadata["authorization_endpoint"], code_verifier=verifier, nonce="e2e-nonce"
