@@ -157,6 +157,15 @@ class AuthorizeView(toolkit.AuthorizationView):
             response._csp_update = {"form-action": redirect_origins(application)}
         return response
 
+    def form_invalid(self, form):
+        """A consent form posted without the request's fields: no redirect to anywhere."""
+        audited_refusal(
+            borrower=self.borrower,
+            client_id=self.request.POST.get("client_id", ""),
+            error="invalid_request",
+        )
+        return self.render_to_response(self.get_context_data(form=form, error=True), status=400)
+
     def redirect(self, redirect_to, application):
         """Every answer to the client: a code (SIGNIN_AUTHORIZED) or an error."""
         query = parse_qs(urlsplit(redirect_to).query)
@@ -295,7 +304,8 @@ class LogoutView(toolkit.RPInitiatedLogoutView):
                 if token.id_token:
                     token.id_token.revoke()
                 token.revoke()
-        session.log_out(self.request)
+        if self.borrower is not None:
+            session.log_out(self.request)  # a staff login in this browser is no business of ours
         if post_logout_redirect_uri:
             if state:
                 post_logout_redirect_uri = add_params_to_uri(
