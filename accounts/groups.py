@@ -6,7 +6,7 @@ the audit log and the mail queue (changing mail = sending failed mail again);
 viewing counties and municipalities (SCB's list is loaded, not edited); viewing
 and deciding applications ("change" is the right to decide: the records
 themselves are read-only in the admin); viewing the national statistics. No
-delete right at all: borrowers are deleted through the registrar UI or by a
+delete right but on sign-in services (a retired client goes): borrowers are deleted through the registrar UI or by a
 superuser, staff accounts are deactivated, the audit log is append-only and a
 decision on an application stays recorded.
 
@@ -38,6 +38,8 @@ MTM_STAFF_PERMISSIONS = {
     ("applications", "branchapplication"): ["view", "change"],
     ("applications", "studentapplication"): ["view", "change"],
     ("stats", "dailysnapshot"): ["view"],
+    # Sign-in services (Tjänster): MTM retires a client by deleting it.
+    ("signin", "client"): ["view", "add", "change", "delete"],
 }
 
 
@@ -68,10 +70,21 @@ def grant_mtm_staff_rights(apps=global_apps, using=DEFAULT_DB_ALIAS):
                 content_type__app_label=app_label, codename=f"{action}_{model}"
             )
             for (app_label, model), actions in MTM_STAFF_PERMISSIONS.items()
+            if _exists(apps, app_label, model)
             for action in actions
         ]
     )
     return group
+
+
+def _exists(apps, app_label, model) -> bool:
+    # An app whose models come later in the migration graph (the sign-in services)
+    # gets its rights from its own migration, which calls this function again.
+    try:
+        apps.get_model(app_label, model)
+    except LookupError:
+        return False
+    return True
 
 
 def remove_mtm_staff_group(apps=global_apps, using=DEFAULT_DB_ALIAS):

@@ -26,6 +26,9 @@ class Action(models.TextChoices):
     SECOND_FACTOR_ADDED = "second_factor_added", _("two-step verification turned on")
     SECOND_FACTOR_RESET = "second_factor_reset", _("two-step verification reset")
     UNUSUAL_SEARCHES = "unusual_searches", _("unusually many searches")
+    SIGNIN_AUTHORIZED = "signin_authorized", _("signed in to a service")
+    SIGNIN_TOKEN_ISSUED = "signin_token_issued", _("service given tokens")
+    SIGNIN_REFUSED = "signin_refused", _("sign-in to a service refused")
 
 
 #: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).

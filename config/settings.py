@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "transfers",
     "audit",
     "selfservice",
+    "oauth2_provider",
+    "signin",  # after oauth2_provider: its admin replaces the toolkit's
     "applications",
     "privacy",
     "stats",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "registry.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSPMiddleware: widens form-action on a login that signs in to a service.
+    "signin.middleware.SignInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -283,6 +287,79 @@ SEARCH_LIMIT_PER_HOUR = env.int("SEARCH_LIMIT_PER_HOUR", default=200)
 
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)
+
+# Sign in with the registry: the OpenID Connect provider (signin app, docs/oidc.md).
+# The signing key: OIDC_RSA_PRIVATE_KEY (PEM). OIDC_RSA_INACTIVE_KEYS (PEMs, one after the
+# other) are published in the JWKS but never sign: the next key before it takes over, and
+# the previous one until the tokens it signed have expired (docs/oidc.md, Key roll-over).
+# In development a key is made once into OIDC_DEV_KEY_FILE (outside git); in production
+# there is none unless the environment gives it, and without one the provider is off.
+OIDC_DEV_KEY_FILE = BASE_DIR / ".oidc-dev-key.pem"
+
+
+def _oidc_keys() -> tuple[str, list[str]]:
+    import re
+
+    current = env("OIDC_RSA_PRIVATE_KEY", default="").replace("\\n", "\n").strip()
+    inactive = env("OIDC_RSA_INACTIVE_KEYS", default="").replace("\\n", "\n")
+    pems = re.findall(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.+?-----END [A-Z ]*PRIVATE KEY-----", inactive, re.S
+    )
+    if not current and DEBUG:
+        from registry.oidc_keys import development_key
+
+        current = development_key(OIDC_DEV_KEY_FILE)
+    return current, pems
+
+
+OIDC_RSA_PRIVATE_KEY, OIDC_RSA_INACTIVE_KEYS = _oidc_keys()
+OIDC_ENABLED = bool(OIDC_RSA_PRIVATE_KEY)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_GRANT_MODEL = "signin.Grant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "signin.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "signin.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "signin.IDToken"  # noqa: S105
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": OIDC_ENABLED,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": OIDC_RSA_INACTIVE_KEYS,
+    # The issuer is the site's public address, never derived from a Host header.
+    "OIDC_ISS_ENDPOINT": SITE_URL,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "OAUTH2_VALIDATOR_CLASS": "signin.validators.BorrowerValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "email": "E-mail address",
+        "registry": "Registry details",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    # PKCE with S256 for every client; "plain" is refused.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    # Access and refresh tokens are kept only as SHA-256 digests.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=5 * 60),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ID_TOKEN_SECONDS", default=5 * 60),
+    # A refresh token lives at most this long after its access token expired; each use
+    # rotates it, and a used one presented again ends its whole family.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OIDC_REFRESH_TOKEN_SECONDS", default=12 * 60 * 60),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
 
 # Content security policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("flytt/", include("transfers.urls")),
     path("mina-sidor/", include("selfservice.urls")),
     path("api/v1/", include("selfservice.api_urls")),
+    path("", include("signin.urls")),
     path("webauthn/", include("accounts.webauthn_urls")),
     path("admin/", admin.site.urls),
 ]

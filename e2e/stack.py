@@ -63,6 +63,10 @@ class Stack:
         self.service_token = None
         self.totp_keys: dict[str, str] = {}  # staff email -> hex key of their app (enrol_totp)
         self._secret = secrets.token_urlsafe(50)
+        # The OpenID Connect signing key, as production gives it (docs/oidc.md).
+        from registry.oidc_keys import new_private_key_pem
+
+        self.oidc_key = new_private_key_pem()
 
     # --- environment -------------------------------------------------------------
 
@@ -87,6 +91,7 @@ class Stack:
             "EMAIL_TIMEOUT": "5",
             "MAIL_LEASE_SECONDS": "8",
             "MAIL_RETRY_BASE_SECONDS": "1",
+            "OIDC_RSA_PRIVATE_KEY": self.oidc_key,
             "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
             "GUNICORN_WORKERS": os.environ.get("E2E_GUNICORN_WORKERS", "2"),
             # deploy/gunicorn.conf.py's own defaults unless a load test compares others.

@@ -102,6 +102,7 @@ NOT_FOUND = "404"
 UNAUTHORIZED = "401"
 NO_CONTENT = "204"
 UNPROCESSABLE = "400 (a passkey ceremony that was never begun)"
+BAD_REQUEST = "400 (a protocol request without its parameters)"
 
 GET, POST = "GET", "POST"
 ANY = frozenset({GET, POST})
@@ -288,6 +289,21 @@ EXPECTED = {
     "selfservice:transfer_withdraw": (POST_ONLY, mina_sidor({"own": OK, "b": NOT_FOUND})),
     # The talking-book service's login check: a service token or nothing.
     "api:authenticate": (POST_ONLY, everyone(UNAUTHORIZED)),
+    "api:openapi": (GET_ONLY, everyone(OK)),
+    # Sign in with the registry (OpenID Connect): public metadata; the protocol's own
+    # answers without its parameters; the borrower signs in on Mina sidor's login.
+    "oauth2_provider:oidc-connect-discovery-info": (GET_ONLY, everyone(OK)),
+    "oauth2_provider:jwks-info": (GET_ONLY, everyone(OK)),
+    "oauth2_provider:token": (POST_ONLY, everyone(BAD_REQUEST)),
+    "oauth2_provider:user-info": (ANY, everyone(UNAUTHORIZED)),
+    "oauth2_provider:authorize": (
+        ANY,
+        with_(everyone(MINA_SIDOR_LOGIN), **{BORROWER: BAD_REQUEST}),
+    ),
+    "oauth2_provider:rp-initiated-logout": (
+        ANY,
+        with_(everyone(MINA_SIDOR_LOGIN), **{BORROWER: per_method(OK, BAD_REQUEST)}),
+    ),
     # Applications for accounts and branches
     "applications:library_search": (GET_ONLY, everyone(OK)),
     # Without a chosen library, the form sends the visitor to the library search.
@@ -492,6 +508,7 @@ def _matches(outcome, method, response) -> bool:
             UNAUTHORIZED: 401,
             NO_CONTENT: 204,
             UNPROCESSABLE: 400,
+            BAD_REQUEST: 400,
         }[outcome]
     )
 
