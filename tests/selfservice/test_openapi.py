@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, missing_required_header
 
-from registry.wsgi import application
+from config.wsgi import application
 from selfservice.models import ServiceToken
 from tests.factories import BorrowerFactory
 
