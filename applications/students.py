@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import registrar_required
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
 from borrowers.rules import check_borrower_email
@@ -23,7 +24,7 @@ from registry.forms import Form
 from .models import StudentApplication
 
 
-class StudentApplicationForm(Form):
+class StudentApplicationForm(LanguageFieldMixin, Form):
     minor = False  # for the agreement's help text (RegisterBorrowerForm._agreement_help)
     first_name = RegisterBorrowerForm.base_fields["first_name"]
     last_name = RegisterBorrowerForm.base_fields["last_name"]
@@ -111,6 +112,7 @@ class StudentApplicationForm(Form):
                 birth_date=data["birth_date"],
                 home_number=data["home_number"].strip(),
                 studies_end=data["studies_end"],
+                language=data["language"],
             )
             application.services.set(data["services"])
         return application

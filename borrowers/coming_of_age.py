@@ -83,7 +83,7 @@ def _release_batch(today: date, *, after_pk: int, size: int) -> list[Borrower]:
             due(today)
             .filter(pk__gt=after_pk)
             .select_for_update(of=("self",))
-            .only("pk", "code", "email", "library", *GUARDIAN_FIELDS)
+            .only("pk", "code", "email", "language", "library", *GUARDIAN_FIELDS)
             .order_by("pk")[:size]
         )
         if not batch:
@@ -102,7 +102,9 @@ def _release_batch(today: date, *, after_pk: int, size: int) -> list[Borrower]:
             )
             for b in batch
         )
-        queue_mails(MailKind.ACCOUNT_NOW_YOURS, [(b.email, {"borrower": b.pk}) for b in batch])
+        queue_mails(
+            MailKind.ACCOUNT_NOW_YOURS, [(b.email, {"borrower": b.pk}, b.language) for b in batch]
+        )
     return batch
 
 
@@ -114,7 +116,8 @@ def account_now_yours_context(context: dict) -> dict | None:
     )
     if borrower is None:
         return None
-    agreement = AgreementText.current()
+    # Now theirs: the adult text, in their language.
+    agreement = AgreementText.current(borrower.language)
     return {
         "email": borrower.email,
         "agreement": agreement.text if agreement else "",

@@ -10,13 +10,14 @@ from tests.factories import LibraryFactory, StaffFactory
 def ensure_reference_data():
     """What the data migrations load, put back after a test that emptied the database."""
     from borrowers.models import AgreementText, Service
-    from borrowers.reference import seed_services
+    from borrowers.reference import seed_agreement_texts, seed_services
     from libraries.models import County, Municipality
     from libraries.reference import load_counties
 
     if not Municipality.objects.exists():
         load_counties(County, Municipality)
     seed_services(Service, AgreementText)
+    seed_agreement_texts(AgreementText)
     _mtm_staff_group()
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.identity import Kind
@@ -51,7 +52,7 @@ class SearchForm(Form):
         return Layout("q")
 
 
-class BorrowerEditForm(Form):
+class BorrowerEditForm(LanguageFieldMixin, Form):
     """Redigera låntagare. The fields depend on the kind of account; the rules of
     SPEC §2 for identifiers and validity are checked against the borrower as saved."""
 
@@ -254,6 +255,7 @@ class BorrowerEditForm(Form):
             "last_name": data["last_name"],
             "email": data["email"],
             "valid_until": data["valid_until"],
+            "language": data["language"],
         }
         for name in ("library", "guardian_birth_date", "guardian_name"):
             if name in self.fields:

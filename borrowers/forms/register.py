@@ -9,6 +9,7 @@ from datetime import date
 
 from crispy_forms.layout import Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import create_layout
 from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
@@ -42,7 +44,7 @@ class LibraryChoiceField(forms.ModelChoiceField):
         return gettext("%(name)s (main library)") % {"name": library.name}
 
 
-class RegisterBorrowerForm(Form):
+class RegisterBorrowerForm(LanguageFieldMixin, Form):
     """What the four create forms share. Subclasses set `minor` and the identifier family."""
 
     #: The order the fields are checked in (the page's order is the layout's):
@@ -329,6 +331,7 @@ class RegisterBorrowerForm(Form):
             "minor": self.minor,
             "protected": bool(data.get("protected_identity")),
             "send_credentials": bool(data.get("send_credentials")),
+            "language": data.get("language") or settings.LANGUAGE_CODE,
         }
 
 

@@ -16,6 +16,7 @@ from accounts.decorators import registrar_required
 from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replacement_form_class
 from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
 from borrowers.pull import allow_pull
+from registry import languages
 
 from .common import get_borrower
 
@@ -185,7 +186,11 @@ def password_link(request):
     token moves from the address into the session at once, so no access log
     writes it (the query string is left out of them) and no Referer carries it."""
     request.session[CHOOSE_TOKEN] = request.GET.get("token", "")
-    return redirect("borrowers:choose_password_here")
+    response = redirect("borrowers:choose_password_here")
+    # The page is in the language of the account the link belongs to (a cookie, so
+    # that the switch on the page can change it; selfservice/language.py reads it).
+    borrower = Borrower.objects.for_token(request.session[CHOOSE_TOKEN])
+    return languages.remember(response, borrower.language) if borrower else response
 
 
 @login_not_required
