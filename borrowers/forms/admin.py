@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.identity import MESSAGES, Identity, IdentityError, Kind, parse_any_identifier
 from borrowers.models import Borrower, Service
 from borrowers.rules import (
@@ -24,7 +25,7 @@ from borrowers.rules import (
 from registry.forms import ModelForm
 
 
-class BorrowerAdminForm(ModelForm):
+class BorrowerAdminForm(LanguageFieldMixin, ModelForm):
     #: The MTM staff member using the form (BorrowerAdmin.get_form sets it).
     staff = None
 
@@ -94,6 +95,7 @@ class BorrowerAdminForm(ModelForm):
         model = Borrower
         fields = [
             "email",
+            "language",
             "valid_until",
             "services",
             "protected_identity",

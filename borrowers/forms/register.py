@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,43 @@ from registry.forms import Form
 
 #: MTM's rule for borrower passwords (SPEC §2 Passwords).
 BORROWER_PASSWORD_MIN_LENGTH = 6
+
+
+def agreement_links(*, minor: bool, language: str = "") -> str:
+    """The link to the Swedish agreement text and, when another language is chosen
+    (or before one is, every other language), the text in that language too."""
+    others = [(c, n) for c, n in settings.LANGUAGES if c != settings.LANGUAGE_CODE]
+    if language and language != settings.LANGUAGE_CODE:
+        others = [(c, n) for c, n in others if c == language]
+
+    def link(code, text, lang=None):
+        query = {
+            **({"sprak": code} if code != settings.LANGUAGE_CODE else {}),
+            **({"under-18": "1"} if minor else {}),
+        }
+        return format_html(
+            '<a href="{}{}" target="_blank" rel="noopener"{}>{}<span class="visually-hidden"> '
+            "{}</span></a>",
+            reverse("borrowers:agreement"),
+            f"?{urlencode(query)}" if query else "",
+            format_html(' hreflang="{}"', lang) if lang else "",
+            text,
+            gettext("(opens in a new tab)"),
+        )
+
+    parts = [link(settings.LANGUAGE_CODE, gettext("Agreement text"))]
+    parts += [
+        link(code, gettext("Agreement text in %(language)s") % {"language": name}, code)
+        for code, name in others
+    ]
+    return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+
+def chosen_language(form) -> str:
+    """The language as typed (a failed submit), else as the form starts."""
+    if form.is_bound:
+        return form.data.get(form.add_prefix("language"), "")
+    return form.initial.get("language", "")
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
@@ -198,12 +236,9 @@ class RegisterBorrowerForm(LanguageFieldMixin, Form):
             else gettext("Read the agreement together with the borrower who is being registered:")
         )
         return format_html(
-            '{} <a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
-            "{}</span></a>",
+            "{} {}",
             who,
-            reverse("borrowers:agreement"),
-            gettext("Agreement text"),
-            gettext("(opens in a new tab)"),
+            agreement_links(minor=self.minor, language=chosen_language(self)),
         )
 
     def _protected_ticked(self) -> bool:

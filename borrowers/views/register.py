@@ -141,9 +141,15 @@ def protected_created(request):
 
 @registrar_required
 def agreement(request):
-    """Registrars and head administrators: Avtalstext, MTM's lending rules in force."""
+    """Registrars and head administrators: Avtalstext, MTM's lending rules in force, in
+    a language (?sprak=en; Swedish by default) and for an adult or (?under-18=1) for a
+    borrower under 18, whose guardian accepts it."""
+    language = languages.supported(request.GET.get("sprak"))
+    text = AgreementText.current(language, minor=request.GET.get("under-18") == "1")
     return render(
-        request, "borrowers/register/agreement.html", {"agreement": AgreementText.current()}
+        request,
+        "borrowers/register/agreement.html",
+        {"agreement": text, "text_language": text.language if text else language},
     )
 
 
