@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import Action, AuditEvent
 from notifications.mail import mail_context, queue_mails
@@ -116,8 +116,8 @@ def account_now_yours_context(context: dict) -> dict | None:
     )
     if borrower is None:
         return None
-    # Now theirs: the adult text, in their language.
-    agreement = AgreementText.current(borrower.language)
+    # Now theirs: the adult text, in the mail's language (active while it is built).
+    agreement = AgreementText.current(translation.get_language())
     return {
         "email": borrower.email,
         "agreement": agreement.text if agreement else "",

@@ -24,7 +24,7 @@ def supported(code: str | None) -> str:
 
 
 def direction(code: str) -> str:
-    """"rtl" or "ltr", for <html dir>: from Django's language info (bidi)."""
+    """ "rtl" or "ltr", for <html dir>: from Django's language info (bidi)."""
     try:
         return "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
     except KeyError:

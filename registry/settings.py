@@ -219,6 +219,44 @@ LANGUAGES = [
     ("sv", "Svenska"),
     ("en", "English"),
 ]
+# The source files whose strings a borrower reads (Mina sidor, the set-password pages,
+# borrower mail, the register extract): every language of LANGUAGES translates them
+# (manage.py catalog --locale en --missing; tests/registry/test_translations.py).
+BORROWER_FACING_SOURCES = [
+    "templates/base.html",
+    "templates/400.html",
+    "templates/403.html",
+    "templates/403_csrf.html",
+    "templates/404.html",
+    "templates/500.html",
+    "templates/partials/error_summary.html",
+    "templates/partials/messages.html",
+    "templates/partials/language_switch.html",
+    "templates/django/forms/",
+    "registry/templates/registry/",
+    "registry/templatetags/",
+    "registry/forms.py",
+    "templates/selfservice/",
+    "templates/privacy/_extract.html",
+    "templates/libraries/_search_pagination.html",
+    "templates/borrowers/register/choose_password",
+    "templates/borrowers/register/password_chosen.html",
+    "templates/mail/_base.html",
+    "templates/mail/borrower_",
+    "templates/mail/expiry_reminder.",
+    "templates/mail/transfer_",
+    "selfservice/",
+    "privacy/extract.py",
+    "privacy/views.py",
+    "borrowers/contact.py",
+    "borrowers/identity.py",
+    "borrowers/forms/language.py",
+    "borrowers/forms/register.py",
+    "libraries/forms.py",
+    "transfers/models.py",
+    "notifications/models.py",
+    "audit/models.py",
+]
 # Remembers the choice of a borrower who is not logged in (selfservice/language.py).
 LANGUAGE_COOKIE_NAME = "language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

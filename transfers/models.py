@@ -25,8 +25,8 @@ from borrowers.models import Borrower
 from borrowers.rules import check_borrower_email, email_taken_error
 from libraries.models import Library
 from notifications.mail import queue_mail
-from registry import languages
 from notifications.models import MailKind
+from registry import languages
 
 
 class Status(models.TextChoices):
@@ -282,7 +282,10 @@ class TransferRequest(models.Model):
             transfer=str(self.code),
         )
         queue_mail(
-            MailKind.TRANSFER_ACCEPTED, to=borrower.email, language=borrower.language, transfer=self.pk
+            MailKind.TRANSFER_ACCEPTED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=self.pk,
         )
         return True
 
@@ -301,7 +304,10 @@ class TransferRequest(models.Model):
             transfer=str(self.code),
         )
         queue_mail(
-            MailKind.TRANSFER_REJECTED, to=borrower.email, language=borrower.language, transfer=self.pk
+            MailKind.TRANSFER_REJECTED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=self.pk,
         )
         return True
 
