@@ -536,7 +536,7 @@ class AgreementTextAdmin(admin.ModelAdmin):
         return ["language", "audience", "text", "updated_at"] if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return self.fields + ["updated_at"] if obj is not None else self.fields
+        return [*self.fields, "updated_at"] if obj is not None else self.fields
 
     def has_change_permission(self, request, obj=None):
         # A new version instead of an edit: "Lägg till" starts from the text in force.

@@ -91,7 +91,7 @@ class AgreementText(models.Model):
         """The text in force for `language` (default Swedish) and the audience; the
         Swedish one when the language has none yet."""
         audience = cls.Audience.MINOR if minor else cls.Audience.ADULT
-        newest = cls.objects.order_by("-updated_at", "-pk")
+        newest = cls.objects.order_by("-pk")  # rows are never edited: the last one added
         for code in dict.fromkeys([languages.supported(language), settings.LANGUAGE_CODE]):
             for wanted in (audience, cls.Audience.ADULT):
                 found = newest.filter(language=code, audience=wanted).first()

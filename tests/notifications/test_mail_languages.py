@@ -22,7 +22,7 @@ def data_values() -> list[str]:
     names = list(Library.objects.values_list("name", flat=True))
     for first, last in Borrower.objects.values_list("first_name", "last_name"):
         names += [first, last]
-    return names + ["Legimus", "MTM", "LMA"]
+    return [*names, "Legimus", "MTM", "LMA"]
 
 
 def rendered(kind, language, sample):
