@@ -6,6 +6,9 @@ in the logged-in borrower's language (Borrower.language); before login, in the
 language chosen with the switch on the page (a cookie), else Swedish.
 """
 
+import posixpath
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
@@ -30,7 +33,12 @@ def borrower_paths() -> tuple[str, ...]:
 
 
 def is_borrower_page(path: str) -> bool:
-    return path.startswith(borrower_paths())
+    """`path` (a URL path, or a path with a query) is one of the borrower's pages."""
+    path = urlsplit(path).path
+    # "/mina-sidor/../admin/" is no borrower page, though it starts like one.
+    return posixpath.normpath(path).rstrip("/") + "/" == path.rstrip("/") + "/" and (
+        path.startswith(borrower_paths())
+    )
 
 
 def cookie_language(request) -> str:
