@@ -28,6 +28,7 @@ from accounts.models import Role, StaffUser
 from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
+from registry import languages
 
 #: Anti-automation on the public form (security.md §5): at most this many stored
 #: applications per client address within RATE_WINDOW; more are silently discarded.
@@ -420,6 +421,10 @@ class StudentApplication(Decision):
         help_text=_("As the student writes them, if their home country has any."),
     )
     studies_end = models.DateField(_("expected end of studies"))
+    #: The student's language, which the account gets (Borrower.language).
+    language = models.CharField(
+        _("language"), max_length=10, choices=languages.choices, default="sv"
+    )
     services = models.ManyToManyField(
         "borrowers.Service", blank=True, related_name="+", verbose_name=_("user groups")
     )
@@ -477,6 +482,7 @@ class StudentApplication(Decision):
                 first_name=self.first_name,
                 last_name=self.last_name,
                 via="student_application",
+                language=self.language,
             )
         except AlreadyRegistered as error:
             raise DecisionRefused(

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import registrar_required
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
-from borrowers.forms.wiring import agreement_field, agreement_help
+from borrowers.forms.wiring import agreement_field, agreement_help, chosen_language
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
@@ -24,7 +25,7 @@ from registry.forms import Form
 from .models import StudentApplication
 
 
-class StudentApplicationForm(Form):
+class StudentApplicationForm(LanguageFieldMixin, Form):
     first_name = RegisterBorrowerForm.base_fields["first_name"]
     last_name = RegisterBorrowerForm.base_fields["last_name"]
     email = RegisterBorrowerForm.base_fields["email"]
@@ -66,7 +67,9 @@ class StudentApplicationForm(Form):
             )
             self.apply_house_rules([self.fields["library"]])
         # The create forms' help: read the agreement text together with the student.
-        self.fields["agreement"].help_text = agreement_help(minor=False)
+        self.fields["agreement"].help_text = agreement_help(
+            minor=False, language=chosen_language(self)
+        )
 
     def layout(self) -> Layout:
         return Layout(
@@ -111,6 +114,7 @@ class StudentApplicationForm(Form):
                 birth_date=data["birth_date"],
                 home_number=data["home_number"].strip(),
                 studies_end=data["studies_end"],
+                language=data["language"],
             )
             application.services.set(data["services"])
         return application

@@ -445,15 +445,15 @@ def _queue_mails(count: int) -> list[int]:
     borrowers = list(
         Borrower.objects.filter(valid_until__isnull=False, protected_identity=False)
         .order_by("pk")
-        .values_list("pk", "email", "valid_until")[:count]
+        .values_list("pk", "email", "valid_until", "language")[:count]
     )
     backend = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with override_settings(TASKS=backend), transaction.atomic():
         rows = queue_mails(
             MailKind.EXPIRY_REMINDER,
             [
-                (email, {"borrower": pk, "valid_until": valid.isoformat()})
-                for pk, email, valid in borrowers
+                (email, {"borrower": pk, "valid_until": valid.isoformat()}, language)
+                for pk, email, valid, language in borrowers
             ],
         )
     return [row.pk for row in rows]

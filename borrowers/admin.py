@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
 from audit.models import Action
+from registry import languages
 from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 from registry.forms import refused_save_message
 
@@ -203,6 +204,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "updated_at",
         "agreement_accepted_at",
         "agreement_accepted_by",
+        "agreement_text",
         "password_status",
         "credentials_sent_at",
         "last_login",
@@ -319,7 +321,7 @@ class BorrowerAdmin(admin.ModelAdmin):
     # --- one borrower ------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        identity = ["number", "email", "valid_until", "services", "protected_identity"]
+        identity = ["number", "email", "language", "valid_until", "services", "protected_identity"]
         if obj is None:
             identity += ["send_credentials", "agreement"]
         registration = [(_("Registration"), {"fields": self.readonly_fields})] if obj else []
@@ -476,26 +478,38 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(AgreementText)
 class AgreementTextAdmin(admin.ModelAdmin):
-    """*Avtalstext*: each change is a new version (a new row), so what a borrower
-    agreed to stays on record; the newest version is the one shown."""
+    """*Avtalstext*: one text per language and audience (an adult; a borrower under 18,
+    whose guardian accepts it). Each change is a new version (a new row), so what a
+    borrower agreed to stays on record; the newest of a language and audience is in force."""
 
-    list_display = ["__str__", "updated_at", "in_force"]
-    fields = ["text"]
+    list_display = ["__str__", "language", "audience", "updated_at", "in_force"]
+    list_filter = ["language", "audience"]
+    fields = ["language", "audience", "text"]
 
     @admin.display(description=_("in force"), boolean=True)
     def in_force(self, agreement):
-        current = AgreementText.current()
+        current = AgreementText.current(
+            agreement.language, minor=agreement.audience == AgreementText.Audience.MINOR
+        )
         return current is not None and current.pk == agreement.pk
 
     def get_changeform_initial_data(self, request):
-        current = AgreementText.current()
-        return {"text": current.text} if current else {}
+        # ?language=en&audience=minor (the list's filter) starts from that text in force.
+        language = request.GET.get("language__exact") or request.GET.get("language")
+        audience = request.GET.get("audience__exact") or request.GET.get("audience")
+        current = AgreementText.current(language, minor=audience == AgreementText.Audience.MINOR)
+        initial = {"language": languages.supported(language)}
+        if audience in AgreementText.Audience.values:
+            initial["audience"] = audience
+        if current is not None:
+            initial["text"] = current.text
+        return initial
 
     def get_readonly_fields(self, request, obj=None):
-        return ["text", "updated_at"] if obj is not None else []
+        return ["language", "audience", "text", "updated_at"] if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return ["text", "updated_at"] if obj is not None else ["text"]
+        return [*self.fields, "updated_at"] if obj is not None else self.fields
 
     def has_change_permission(self, request, obj=None):
         # A new version instead of an edit: "Lägg till" starts from the text in force.

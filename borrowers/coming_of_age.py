@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import Action, AuditEvent
 from notifications.mail import mail_context, queue_mails
@@ -83,7 +83,7 @@ def _release_batch(today: date, *, after_pk: int, size: int) -> list[Borrower]:
             due(today)
             .filter(pk__gt=after_pk)
             .select_for_update(of=("self",))
-            .only("pk", "code", "email", "library", *GUARDIAN_FIELDS)
+            .only("pk", "code", "email", "language", "library", *GUARDIAN_FIELDS)
             .order_by("pk")[:size]
         )
         if not batch:
@@ -102,7 +102,9 @@ def _release_batch(today: date, *, after_pk: int, size: int) -> list[Borrower]:
             )
             for b in batch
         )
-        queue_mails(MailKind.ACCOUNT_NOW_YOURS, [(b.email, {"borrower": b.pk}) for b in batch])
+        queue_mails(
+            MailKind.ACCOUNT_NOW_YOURS, [(b.email, {"borrower": b.pk}, b.language) for b in batch]
+        )
     return batch
 
 
@@ -114,7 +116,8 @@ def account_now_yours_context(context: dict) -> dict | None:
     )
     if borrower is None:
         return None
-    agreement = AgreementText.current()
+    # Now theirs: the adult text, in the mail's language (active while it is built).
+    agreement = AgreementText.current(translation.get_language())
     return {
         "email": borrower.email,
         "agreement": agreement.text if agreement else "",

@@ -40,8 +40,9 @@ def lma_replaced(context: dict) -> dict | None:
         return None
     link = None
     if context.get("link"):
-        path = reverse("borrowers:choose_password", kwargs={"token": make_token(borrower)})
-        link = settings.SITE_URL + path
+        # The token in the query string, as for the login details.
+        query = urlencode({"token": make_token(borrower)})
+        link = f"{settings.SITE_URL}{reverse('borrowers:password_link')}?{query}"
     return {
         "email": borrower.email,
         "link": link,

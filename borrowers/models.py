@@ -15,6 +15,7 @@ from audit.log import keyed_hash, record
 from audit.models import Action
 from notifications.mail import queue_mail
 from notifications.models import MailKind, OutgoingMail
+from registry import languages
 
 from . import credentials
 from .identity import (
@@ -62,22 +63,48 @@ class Service(models.Model):
 
 
 class AgreementText(models.Model):
-    """MTM's lending rules, shown as *Avtalstext*. The newest version is the one in force."""
+    """MTM's lending rules, shown as *Avtalstext*: one text per language and audience
+    (an adult accepts it; for a borrower under 18 the guardian does). Each change is a
+    new row, so what a borrower accepted stays on record; the newest row of a language
+    and audience is the one in force."""
+
+    class Audience(models.TextChoices):
+        ADULT = "adult", _("Adult borrower")
+        MINOR = "minor", _("Borrower under 18 (the guardian accepts)")
 
     text = models.TextField(_("text"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=languages.choices, default="sv"
+    )
+    audience = models.CharField(
+        _("for"), max_length=10, choices=Audience.choices, default=Audience.ADULT
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["-updated_at"]
+        ordering = ["language", "audience", "-updated_at"]
         verbose_name = _("agreement text")
         verbose_name_plural = _("agreement texts")
 
     def __str__(self):
-        return _("Agreement text of %(date)s") % {"date": f"{self.updated_at:%Y-%m-%d}"}
+        return _("Agreement text (%(language)s, %(audience)s) of %(date)s") % {
+            "language": self.get_language_display(),
+            "audience": self.get_audience_display(),
+            "date": f"{self.updated_at:%Y-%m-%d}",
+        }
 
     @classmethod
-    def current(cls) -> "AgreementText | None":
-        return cls.objects.order_by("-updated_at", "-pk").first()
+    def current(cls, language: str | None = None, *, minor: bool = False) -> "AgreementText | None":
+        """The text in force for `language` (default Swedish) and the audience; the
+        Swedish one when the language has none yet."""
+        audience = cls.Audience.MINOR if minor else cls.Audience.ADULT
+        newest = cls.objects.order_by("-pk")  # rows are never edited: the last one added
+        for code in dict.fromkeys([languages.supported(language), settings.LANGUAGE_CODE]):
+            for wanted in (audience, cls.Audience.ADULT):
+                found = newest.filter(language=code, audience=wanted).first()
+                if found is not None:
+                    return found
+        return newest.first()
 
 
 def expiring_q(days: int, today: date) -> Q:
@@ -186,6 +213,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         via: str | None = None,
         replaces: "Borrower | None" = None,
         at: datetime | None = None,
+        language: str = settings.LANGUAGE_CODE,
     ) -> "Borrower":
         """Create a borrower from a create form: the agreement, the CREATED event and,
         when asked, the login details mail.
@@ -198,7 +226,9 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         ("admin"); the events and the mail are the same. `replaces`: the LMA account
         this one replaces (Borrower.replace_with_personnummer), named in the CREATED
         event. `at`: when the registration happened, for history recorded afterwards
-        (the demo data's past registrations, record(at=…)); otherwise now.
+        (the demo data's past registrations, record(at=…)); otherwise now. `language`:
+        the borrower's mail and own pages; the agreement recorded as
+        accepted is the text in force in that language.
 
         Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
         refuses the row; nothing is then written.
@@ -213,6 +243,8 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
             registered_as_minor=minor,
             agreement_accepted_at=now,
             agreement_accepted_by=by,
+            agreement_text=AgreementText.current(language, minor=minor),
+            language=languages.supported(language),
             created_at=now,
             created_by=by,
             library=library,
@@ -281,6 +313,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
             queue_mail(
                 MailKind.BORROWER_PASSWORD_RESET,
                 to=borrower.email,
+                language=borrower.language,
                 borrower=borrower.pk,
                 email_hash=keyed_hash(borrower.email.lower()),
             )
@@ -362,6 +395,23 @@ class Borrower(models.Model):
         verbose_name=_("agreement recorded by"),
     )
     protected_identity = models.BooleanField(_("protected identity"), default=False)
+    #: Every mail to the borrower and their own pages are in this language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=languages.choices,
+        default="sv",
+        help_text=_("The language of the borrower's e-mails and My pages."),
+    )
+    #: The agreement text the borrower (or guardian) accepted, in their language.
+    agreement_text = models.ForeignKey(
+        AgreementText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement text accepted"),
+    )
     password = models.CharField(_("password"), max_length=128, default="", editable=False)
     credentials_sent_at = models.DateTimeField(_("login details sent"), null=True, blank=True)
     # Only the day, set by the login check API (selfservice/api.py): how long an
@@ -583,6 +633,33 @@ class Borrower(models.Model):
             record(Action.UPDATED, actor=by, borrower=self, fields=changed, **door)
         return changed
 
+    def accepted_agreement(self) -> "AgreementText | None":
+        """The agreement text the borrower (or guardian) accepted: the one recorded at
+        registration; for an account from before texts were recorded, the Swedish text
+        in force on the day it was accepted."""
+        if self.agreement_text_id is not None:
+            return self.agreement_text
+        if self.agreement_accepted_at is None:
+            return None
+        audience = AgreementText.Audience.MINOR if self.registered_as_minor else "adult"
+        earlier = AgreementText.objects.filter(
+            language=settings.LANGUAGE_CODE, updated_at__lte=self.agreement_accepted_at
+        ).order_by("-updated_at", "-pk")
+        return earlier.filter(audience=audience).first() or earlier.first()
+
+    def change_language(self, language: str, *, by, via: str = "mina_sidor") -> bool:
+        """The borrower's choice on Mina sidor (`by` is the borrower, so the audit log
+        names no staff actor): the next mail and page are in `language`. False when it
+        was already the borrower's language."""
+        language = languages.supported(language)
+        if language == self.language:
+            return False
+        with transaction.atomic():
+            self.language = language
+            self.save(update_fields=["language", "updated_at"])
+            record(Action.UPDATED, actor=by, borrower=self, fields=["language"], via=via)
+        return True
+
     def send_credentials(self, *, by) -> None:
         """Mail the borrower their login and a fresh set-password link (valid 14 days).
 
@@ -595,7 +672,9 @@ class Borrower(models.Model):
         self.credentials_sent_at = timezone.now()
         self.save(update_fields=["credentials_sent_at", "updated_at"])
         # Only the borrower's id is stored: the link is minted at delivery (borrowers/mails.py).
-        queue_mail(MailKind.BORROWER_CREDENTIALS, to=self.email, borrower=self.pk)
+        queue_mail(
+            MailKind.BORROWER_CREDENTIALS, to=self.email, language=self.language, borrower=self.pk
+        )
         record(Action.CREDENTIALS_SENT, actor=by, borrower=self, **detail)
 
     def replace_with_personnummer(
@@ -629,6 +708,7 @@ class Borrower(models.Model):
             queue_mail(
                 MailKind.LMA_REPLACED,
                 to=borrower.email,
+                language=borrower.language,
                 borrower=borrower.pk,
                 link=send_credentials,
             )
@@ -651,7 +731,12 @@ class Borrower(models.Model):
         """The borrower's own new password (Mina sidor, a reset link): a mail in the same
         transaction, so that someone else's change does not go unnoticed. Not when a
         registrar sets it (the handbook: no mail then)."""
-        queue_mail(MailKind.BORROWER_PASSWORD_CHANGED, to=self.email, borrower=self.pk)
+        queue_mail(
+            MailKind.BORROWER_PASSWORD_CHANGED,
+            to=self.email,
+            language=self.language,
+            borrower=self.pk,
+        )
 
     def set_password_by_registrar(self, raw_password: str, *, by) -> None:
         """Byt lösenord: no mail is sent; the registrar tells the borrower (SPEC §2).

@@ -81,7 +81,7 @@ def _batches(*, today: date, days: int, batch_size: int):
                 )
             )
         )
-        .only("pk", "code", "email", "valid_until", "library")
+        .only("pk", "code", "email", "language", "valid_until", "library")
         .order_by("pk")
     )
     last_pk = 0
@@ -106,7 +106,10 @@ def _remind(due: list[Borrower]) -> int:
             return 0
         queue_mails(
             MailKind.EXPIRY_REMINDER,
-            [(b.email, {"borrower": b.pk, "valid_until": b.valid_until.isoformat()}) for b in mine],
+            [
+                (b.email, {"borrower": b.pk, "valid_until": b.valid_until.isoformat()}, b.language)
+                for b in mine
+            ],
         )
         AuditEvent.objects.bulk_create(
             AuditEvent(

@@ -82,7 +82,8 @@ MIDDLEWARE = [
     # Inside CSPMiddleware: widens form-action on a login that signs in to a service.
     "signin.middleware.SignInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Swedish everywhere but the borrower's own pages (selfservice/language.py).
+    "selfservice.language.BorrowerLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,7 +216,55 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "registry.identity.client_address"
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska")]
+# The borrower's languages (docs/languages.md): each one a catalogue in locale/ and
+# agreement texts in the admin. Staff pages and the admin are always LANGUAGE_CODE.
+LANGUAGES = [
+    ("sv", "Svenska"),
+    ("en", "English"),
+]
+# The source files whose strings a borrower reads (Mina sidor, the set-password pages,
+# borrower mail, the register extract): every language of LANGUAGES translates them
+# (manage.py catalog --locale en --missing; tests/registry/test_translations.py).
+BORROWER_FACING_SOURCES = [
+    "templates/base.html",
+    "templates/400.html",
+    "templates/403.html",
+    "templates/403_csrf.html",
+    "templates/404.html",
+    "templates/500.html",
+    "templates/partials/error_summary.html",
+    "templates/partials/messages.html",
+    "templates/partials/language_switch.html",
+    "templates/django/forms/",
+    "registry/templates/registry/",
+    "registry/templatetags/",
+    "registry/forms.py",
+    "templates/selfservice/",
+    "templates/privacy/_extract.html",
+    "templates/libraries/_search_pagination.html",
+    "templates/borrowers/register/choose_password",
+    "templates/borrowers/register/password_chosen.html",
+    "templates/mail/_base.html",
+    "templates/mail/borrower_",
+    "templates/mail/expiry_reminder.",
+    "templates/mail/transfer_",
+    "selfservice/",
+    "privacy/extract.py",
+    "privacy/views.py",
+    "borrowers/contact.py",
+    "borrowers/identity.py",
+    "borrowers/forms/language.py",
+    "borrowers/forms/register.py",
+    "libraries/forms.py",
+    "transfers/models.py",
+    "notifications/models.py",
+    "audit/models.py",
+]
+# Remembers the choice of a borrower who is not logged in (selfservice/language.py).
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
@@ -409,6 +458,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     CSRF_TRUSTED_ORIGINS = env.list(

@@ -1,6 +1,7 @@
 """The one way to send a mail: queue it in the current transaction, deliver it later.
 
-    queue_mail(MailKind.TRANSFER_ACCEPTED, to=borrower.email, borrower=borrower.pk)
+    queue_mail(MailKind.TRANSFER_ACCEPTED, to=borrower.email, language=borrower.language,
+               borrower=borrower.pk)
 
 The row and its delivery task are written in the caller's transaction, so a
 rollback sends nothing and a commit loses nothing, even while the mail server is
@@ -19,6 +20,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
+
+from registry import languages
 
 from .models import MailKind, MailStatus, OutgoingMail
 
@@ -43,9 +46,14 @@ def mail_context(kind: MailKind):
     return register
 
 
-def queue_mail(kind: MailKind, *, to: str, **context) -> OutgoingMail:
-    """Queue one mail in the current transaction. `context` must be JSON: ids and strings."""
-    mail = OutgoingMail.objects.create(kind=kind, to=to, context=context)
+def queue_mail(
+    kind: MailKind, *, to: str, language: str = settings.LANGUAGE_CODE, **context
+) -> OutgoingMail:
+    """Queue one mail in the current transaction. `context` must be JSON: ids and strings.
+    `language`: the recipient's (a borrower's); staff mail is always Swedish."""
+    mail = OutgoingMail.objects.create(
+        kind=kind, to=to, context=context, language=languages.supported(language)
+    )
     deliver_mail.enqueue(mail.pk)
     return mail
 
@@ -53,9 +61,18 @@ def queue_mail(kind: MailKind, *, to: str, **context) -> OutgoingMail:
 def queue_mails(kind: MailKind, mails: list[tuple[str, dict]]) -> list[OutgoingMail]:
     """Queue many mails of one kind in the current transaction, in a fixed number of
     queries (for cron batches): the rows in bulk, then one task that gives each mail
-    its own delivery task, and so its own retries. `mails` is [(to, context), …]."""
+    its own delivery task, and so its own retries. `mails` is [(to, context), …] or
+    [(to, context, language), …]."""
     rows = OutgoingMail.objects.bulk_create(
-        [OutgoingMail(kind=kind, to=to, context=context) for to, context in mails]
+        [
+            OutgoingMail(
+                kind=kind,
+                to=mail[0],
+                context=mail[1],
+                language=languages.supported(mail[2] if len(mail) > 2 else None),
+            )
+            for mail in mails
+        ]
     )
     if rows:
         enqueue_deliveries.enqueue([row.pk for row in rows])
@@ -71,15 +88,25 @@ def resend(mail: OutgoingMail) -> None:
         deliver_mail.enqueue(mail.pk)
 
 
-def render_mail(kind: str, *, to: str, context: dict) -> EmailMultiAlternatives:
-    """Render a mail from templates/mail/<kind>.subject.txt, .txt and .html, in Swedish."""
-    context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(settings.LANGUAGE_CODE):
+def render_mail(
+    kind: str, *, to: str, context: dict, language: str = settings.LANGUAGE_CODE
+) -> EmailMultiAlternatives:
+    """Render a mail from templates/mail/<kind>.subject.txt, .txt and .html, in `language`
+    (the one stored on the queued mail), and say so in a Content-Language header."""
+    language = languages.supported(language)
+    context = {
+        "site_url": settings.SITE_URL,
+        "LANGUAGE_CODE": language,
+        "LANGUAGE_DIR": languages.direction(language),
+        **context,
+    }
+    with translation.override(language):
         subject = " ".join(render_to_string(f"mail/{kind}.subject.txt", context).split())
         text = render_to_string(f"mail/{kind}.txt", context)
         html = render_to_string(f"mail/{kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
+    message.extra_headers["Content-Language"] = language
     return message
 
 
@@ -91,8 +118,10 @@ def message_id(mail: OutgoingMail) -> str:
 
 
 def build_context(mail: OutgoingMail) -> dict | None:
+    """The template context, built in the mail's language (a builder may translate)."""
     builder = _BUILDERS.get(mail.kind)
-    return builder(mail.context) if builder else dict(mail.context)
+    with translation.override(languages.supported(mail.language)):
+        return builder(mail.context) if builder else dict(mail.context)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -113,7 +142,9 @@ def deliver_mail(mail_id: int) -> str:
             with transaction.atomic():  # a savepoint: the mail row stays writable
                 context = build_context(mail)
                 if context is not None:
-                    message = render_mail(mail.kind, to=mail.to, context=context)
+                    message = render_mail(
+                        mail.kind, to=mail.to, context=context, language=mail.language
+                    )
         except Exception as error:
             # A bug, not the mail server: retrying will not help. Mark it FAILED so
             # MTM sees it in the admin instead of it staying QUEUED with a dead task.

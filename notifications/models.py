@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import languages
+
 
 class MailKind(models.TextChoices):
     """Every mail the registry sends; each has templates/mail/<value>.{subject.txt,txt,html}."""
@@ -26,6 +28,24 @@ class MailKind(models.TextChoices):
     BRANCH_APPLICATION_REJECTED = "application_branch_rejected", _("Branch application rejected")
     STUDENT_APPLICATION_APPROVED = "application_student_approved", _("Student application approved")
     STUDENT_APPLICATION_REJECTED = "application_student_rejected", _("Student application rejected")
+
+
+#: Mail to staff (registrars, MTM): always in Swedish. Every other kind goes to a
+#: borrower and is written in the borrower's language (OutgoingMail.language); a test
+#: renders each of those in every language of settings.LANGUAGES.
+STAFF_KINDS = frozenset(
+    {
+        MailKind.STAFF_PASSWORD_RESET,
+        MailKind.STAFF_WELCOME,
+        MailKind.STAFF_PASSWORD_CHANGED,
+        MailKind.ACCOUNT_APPLICATION_REJECTED,
+        MailKind.BRANCH_APPLICATION_APPROVED,
+        MailKind.BRANCH_APPLICATION_REJECTED,
+        MailKind.STUDENT_APPLICATION_APPROVED,
+        MailKind.STUDENT_APPLICATION_REJECTED,
+    }
+)
+BORROWER_KINDS = frozenset(MailKind) - STAFF_KINDS
 
 
 class MailStatus(models.TextChoices):
@@ -63,6 +83,11 @@ class OutgoingMail(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=MailKind.choices)
     to = models.EmailField(_("recipient"), max_length=254)
     context = models.JSONField(_("context"), default=dict, blank=True)
+    #: Decided when the mail is queued (the borrower's language then); the worker
+    #: renders the mail in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=languages.choices, default="sv"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
     )

@@ -66,6 +66,7 @@ def _account(borrower: Borrower, shown: Shown, *, masked: bool) -> dict:
         "first_name": borrower.first_name,
         "last_name": borrower.last_name,
         "email": borrower.email,
+        "language": borrower.get_language_display(),
         "library": shown.library(borrower.library),
         "protected_identity": borrower.protected_identity,
         "registered_as_minor": borrower.registered_as_minor,
@@ -145,6 +146,18 @@ def _audit_log(borrower: Borrower, shown: Shown) -> list[dict]:
     ]
 
 
+def _agreement(borrower: Borrower, shown: Shown) -> dict:
+    """When and by whom the agreement was accepted, and the very text accepted."""
+    text = borrower.accepted_agreement()
+    return {
+        "accepted": _moment(borrower.agreement_accepted_at),
+        "recorded_by": shown.staff(borrower.agreement_accepted_by),
+        "by_guardian": borrower.registered_as_minor,
+        "text_language": text.get_language_display() if text else None,
+        "text": text.text if text else None,
+    }
+
+
 def register_extract(borrower: Borrower, *, staff_names=False, for_borrower=False) -> dict:
     """Everything held about `borrower`, as JSON-ready data (dates ÅÅÅÅ-MM-DD).
     `for_borrower`: the borrower's own copy, the number masked as on Mina sidor."""
@@ -153,11 +166,7 @@ def register_extract(borrower: Borrower, *, staff_names=False, for_borrower=Fals
         "made": _moment(timezone.now()),
         "account": _account(borrower, shown, masked=for_borrower),
         "services": [service.name for service in borrower.services.all()],
-        "agreement": {
-            "accepted": _moment(borrower.agreement_accepted_at),
-            "recorded_by": shown.staff(borrower.agreement_accepted_by),
-            "by_guardian": borrower.registered_as_minor,
-        },
+        "agreement": _agreement(borrower, shown),
         "transfer_requests": _transfers(borrower, shown),
         "mails": _mails(borrower),
         "expiry_reminders": [
@@ -208,6 +217,7 @@ ACCOUNT_LABELS = {
     "first_name": gettext_lazy("First name"),
     "last_name": gettext_lazy("Last name"),
     "email": gettext_lazy("E-mail"),
+    "language": gettext_lazy("Language"),
     "library": gettext_lazy("Library"),
     "protected_identity": gettext_lazy("Protected identity"),
     "registered_as_minor": gettext_lazy("Registered as under 18"),
@@ -226,6 +236,8 @@ AGREEMENT_LABELS = {
     "accepted": gettext_lazy("Agreement accepted"),
     "recorded_by": gettext_lazy("Agreement recorded by"),
     "by_guardian": gettext_lazy("Accepted by the guardian"),
+    "text_language": gettext_lazy("Language of the agreement"),
+    "text": gettext_lazy("The agreement text accepted"),
 }
 #: key -> (heading, {column key: label}), in the order of the page.
 TABLES = {

@@ -2,8 +2,10 @@
 mail and the protected identities' reminders give (`{% mtm_contact %}` and
 `{% mtm_contact_details %}` in templates, mtm_contact_text() in messages)."""
 
+from django.utils.translation import gettext_lazy as _
+
 MTM_CONTACT = {
-    "name": "Myndigheten för tillgängliga medier (MTM)",
+    "name": _("Swedish Agency for Accessible Media (MTM)"),
     "phone": "08-580 02 710",
     "email": "info@mtm.se",
     "website": "",

@@ -116,6 +116,9 @@ def borrower_payload(borrower: Borrower) -> dict:
         "library": library,
         "valid_until": borrower.valid_until.isoformat() if borrower.valid_until else None,
         "services": list(borrower.services.filter(published=True).values_list("name", flat=True)),
+        # The borrower's language (settings.LANGUAGES codes): the talking-book service
+        # can greet them in it.
+        "language": borrower.language,
     }
 
 

@@ -2,6 +2,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from borrowers.forms.language import language_field
 from borrowers.forms.register import ChoosePasswordForm
 from registry.forms import Form
 
@@ -89,3 +90,12 @@ class PasswordChangeForm(ChoosePasswordForm):
                 _("The current password is wrong."), code="password_incorrect"
             )
         return password
+
+
+class LanguageForm(Form):
+    """Mina sidor: the language of the borrower's e-mails and pages."""
+
+    language = language_field(help_text=_("Your e-mails and My pages are in this language."))
+
+    def layout(self) -> Layout:
+        return Layout("language")

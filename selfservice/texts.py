@@ -9,7 +9,7 @@ from borrowers.models import Borrower
 def contact_line(borrower: Borrower) -> str:
     """Who the borrower contacts: their library by name, or MTM for a protected identity."""
     contact = contact_for(borrower)
-    parts = [contact["name"]]
+    parts = [str(contact["name"])]
     if contact.get("phone"):
         parts.append(_("phone %(phone)s") % {"phone": contact["phone"]})
     if contact.get("email"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import language, views
 
 app_name = "selfservice"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("logga-in/", views.login, name="login"),
     path("logga-ut/", views.logout, name="logout"),
     path("byt-losenord/", views.change_password, name="change_password"),
+    path("sprak/", views.change_language, name="change_language"),
+    # The switch on the pages before login: a cookie (language.py).
+    path("sprak/valj/", language.switch_language, name="language"),
     path("glomt-losenord/", views.forgot_password, name="forgot_password"),
     path("glomt-losenord/skickat/", views.forgot_password_sent, name="forgot_password_sent"),
     path("nytt-losenord/valj/", views.reset_password, name="reset_password"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,11 +22,13 @@ from borrowers.credentials import RESET_MAX_AGE
 from borrowers.models import Borrower
 from libraries.forms import search_libraries
 from libraries.models import Library
+from registry import languages
 from transfers.models import TransferRefused, TransferRequest
 
 from . import session
 from .forms import (
     ForgotPasswordForm,
+    LanguageForm,
     LoginForm,
     NewPasswordForm,
     PasswordChangeForm,
@@ -82,7 +84,9 @@ def login(request):
         else:
             session.log_in(request, check.borrower)
             note_login(check.borrower, channel="mina_sidor")
-            return redirect(_next_page(request))
+            # From now on the account's language rules; the cookie follows it, so the
+            # login page after logging out is in it too.
+            return languages.remember(redirect(_next_page(request)), check.borrower.language)
     return _render(request, "selfservice/login.html", {"form": form})
 
 
@@ -134,8 +138,24 @@ def details(request):
             "services": borrower.services.filter(published=True),
             "pending": _pending(borrower),
             "contact": contact_line(borrower),
+            "language_form": LanguageForm(initial={"language": borrower.language}),
         },
     )
+
+
+@session.borrower_required
+@require_http_methods(["GET", "POST"])
+def change_language(request):
+    """The logged-in borrower: the language of their e-mails and of Mina sidor."""
+    borrower = request.borrower
+    form = LanguageForm(request.POST or None, initial={"language": borrower.language})
+    if request.method == "POST" and form.is_valid():
+        borrower.change_language(form.cleaned_data["language"], by=borrower)
+        # The page after the change is in the new language already.
+        with translation.override(borrower.language):
+            messages.success(request, _("Your language has been saved."))
+        return languages.remember(redirect("selfservice:details"), borrower.language)
+    return _render(request, "selfservice/change_language.html", {"form": form})
 
 
 @session.borrower_required
@@ -185,7 +205,11 @@ def reset_link(request, token=""):
     moves from the address into the session at once, so it cannot leak through an
     access log, the Referer header or the history."""
     request.session[RESET_TOKEN] = token or request.GET.get("token", "")
-    return redirect("selfservice:reset_password")
+    response = redirect("selfservice:reset_password")
+    # The page is in the language of the account the link belongs to (the switch on
+    # the page can change it).
+    borrower = Borrower.objects.for_token(request.session[RESET_TOKEN], purpose="reset")
+    return languages.remember(response, borrower.language) if borrower else response
 
 
 @public

@@ -11,13 +11,14 @@ def ensure_reference_data():
     """What the data migrations load, put back after a test that emptied the database."""
     from accounts.groups import grant_mtm_staff_rights
     from borrowers.models import AgreementText, Service
-    from borrowers.reference import seed_services
+    from borrowers.reference import seed_agreement_texts, seed_services
     from libraries.counties import load_counties
     from libraries.models import Municipality
 
     if not Municipality.objects.exists():
         load_counties()
     seed_services(Service, AgreementText)
+    seed_agreement_texts(AgreementText)
     grant_mtm_staff_rights()
 
 

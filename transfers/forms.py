@@ -2,13 +2,14 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
 
 
-class PullForm(Form):
-    """The pull confirmation: where to, the borrower's e-mail, and their consent."""
+class PullForm(LanguageFieldMixin, Form):
+    """The pull confirmation: where to, the borrower's e-mail and language, and their consent."""
 
     library = forms.ModelChoiceField(
         label=_("Library"),
@@ -41,6 +42,7 @@ class PullForm(Form):
 
     def __init__(self, *args, staff, borrower, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("email", borrower.email)
+        kwargs["initial"].setdefault("language", borrower.language)
         super().__init__(*args, **kwargs)
         self.staff, self.borrower = staff, borrower
         # SECURITY: the queryset is the validation: only the registrar's own active libraries.
@@ -55,7 +57,7 @@ class PullForm(Form):
         self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def layout(self) -> Layout:
-        return Layout("library", "email", "consent")
+        return Layout("library", "email", "language", "consent")
 
     @property
     def target_library(self):

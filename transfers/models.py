@@ -26,6 +26,7 @@ from borrowers.rules import check_borrower_email, email_taken_error
 from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
+from registry import languages
 
 
 class Status(models.TextChoices):
@@ -236,7 +237,12 @@ class TransferRequest(models.Model):
             to_library=to_library.pk,
             transfer=str(transfer.code),
         )
-        queue_mail(MailKind.TRANSFER_REQUESTED, to=borrower.email, transfer=transfer.pk)
+        queue_mail(
+            MailKind.TRANSFER_REQUESTED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=transfer.pk,
+        )
         return transfer
 
     # -- Deciding ------------------------------------------------------------------
@@ -275,7 +281,12 @@ class TransferRequest(models.Model):
             from_library=from_library.pk if from_library else None,
             transfer=str(self.code),
         )
-        queue_mail(MailKind.TRANSFER_ACCEPTED, to=borrower.email, transfer=self.pk)
+        queue_mail(
+            MailKind.TRANSFER_ACCEPTED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=self.pk,
+        )
         return True
 
     @transaction.atomic
@@ -292,7 +303,12 @@ class TransferRequest(models.Model):
             library=self.to_library,
             transfer=str(self.code),
         )
-        queue_mail(MailKind.TRANSFER_REJECTED, to=borrower.email, transfer=self.pk)
+        queue_mail(
+            MailKind.TRANSFER_REJECTED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=self.pk,
+        )
         return True
 
     @transaction.atomic
@@ -318,14 +334,22 @@ class TransferRequest(models.Model):
     @classmethod
     @transaction.atomic
     def pull(
-        cls, borrower: Borrower, *, to_library, by, email: str, consent: bool
+        cls,
+        borrower: Borrower,
+        *,
+        to_library,
+        by,
+        email: str,
+        consent: bool,
+        language: str | None = None,
     ) -> "TransferRequest":
         """Move a borrower of another library at once to `by`'s library (or a branch
         of it), with the borrower's consent, which `by` confirms.
 
         Cancels any pending request for the borrower, may change their e-mail
         (raises TransferRefused({"email": ...}) when another account has it) and
-        mails them; when the e-mail changes, the old address is told as well.
+        mails them; when the e-mail changes, the old address is told as well (in the
+        language the account had). `language`, when given, becomes the borrower's.
         """
         if not consent:
             raise TransferRefused(_consent_missing(), code="consent")
@@ -347,16 +371,17 @@ class TransferRequest(models.Model):
             pending.borrower = borrower
             pending.cancel(by=by, reason="pulled")
 
-        old_email = borrower.email
+        old_email, old_language = borrower.email, borrower.language
         email = email.strip()
         email_changed = email != old_email
+        language = languages.supported(language) if language else old_language
         if email_changed:
             _check_email(email, by=by, borrower=borrower)
 
         from_library = borrower.library
         try:
             with transaction.atomic():
-                _move(borrower, to_library=to_library, email=email)
+                _move(borrower, to_library=to_library, email=email, language=language)
         except IntegrityError:
             # borrower_email_ci_unique: someone took the address a moment ago. Any other
             # constraint is a bug and stays an error: never "the address is taken".
@@ -368,13 +393,21 @@ class TransferRequest(models.Model):
             borrower,
             from_library=from_library,
             by=by,
-            fields=["library", "email"] if email_changed else ["library"],
+            fields=[
+                "library",
+                *(["email"] if email_changed else []),
+                *(["language"] if language != old_language else []),
+            ],
             detail={"consent": True},
         )
         if email_changed and old_email.lower() != email.lower():
             # Tell the old address too: an e-mail change is how an account is taken over.
             queue_mail(
-                MailKind.TRANSFER_PULLED, to=old_email, transfer=transfer.pk, old_address=True
+                MailKind.TRANSFER_PULLED,
+                to=old_email,
+                language=old_language,
+                transfer=transfer.pk,
+                old_address=True,
             )
         return transfer
 
@@ -430,7 +463,11 @@ class TransferRequest(models.Model):
             **detail,
         )
         queue_mail(
-            MailKind.TRANSFER_PULLED, to=borrower.email, transfer=transfer.pk, **(mail or {})
+            MailKind.TRANSFER_PULLED,
+            to=borrower.email,
+            language=borrower.language,
+            transfer=transfer.pk,
+            **(mail or {}),
         )
         return transfer
 
@@ -445,11 +482,15 @@ def _lock(borrower: Borrower) -> Borrower:
     )
 
 
-def _move(borrower: Borrower, *, to_library, email: str | None = None) -> None:
+def _move(
+    borrower: Borrower, *, to_library, email: str | None = None, language: str | None = None
+) -> None:
     """Only the columns a move changes: a concurrent edit of names keeps its values."""
     changes = {"library": to_library, "updated_at": timezone.now()}
     if email is not None:
         changes["email"] = email
+    if language is not None:
+        changes["language"] = language
     Borrower.objects.filter(pk=borrower.pk).update(**changes)
     for name, value in changes.items():
         setattr(borrower, name, value)

@@ -222,6 +222,7 @@ def pull(request, code):
                 by=request.user,
                 email=form.cleaned_data["email"],
                 consent=form.cleaned_data["consent"],
+                language=form.cleaned_data["language"],
             )
         except TransferRefused as error:
             form.add_error(None, error)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.wiring import (
     GuardianBirthDateMixin,
     agreement_field,
@@ -29,7 +30,7 @@ from borrowers.rules import (
 from registry.forms import ModelForm
 
 
-class BorrowerAdminForm(GuardianBirthDateMixin, ModelForm):
+class BorrowerAdminForm(LanguageFieldMixin, GuardianBirthDateMixin, ModelForm):
     #: The MTM staff member using the form (BorrowerAdmin.get_form sets it).
     staff = None
 
@@ -91,6 +92,7 @@ class BorrowerAdminForm(GuardianBirthDateMixin, ModelForm):
         model = Borrower
         fields = [
             "email",
+            "language",
             "valid_until",
             "services",
             "protected_identity",

@@ -13,7 +13,8 @@ AGREEMENT = ("agreement",)
 #: names its number lma_number.
 IDENTITY = ("library", "identifier", "lma_number")
 NAMES = ("first_name", "last_name")
-CONTACT = ("email",)
+#: The borrower's language goes with the address their mail goes to.
+CONTACT = ("email", "language")
 VALIDITY = ("valid_until",)
 SERVICES = ("services",)
 PROTECTED_IDENTITY = ("protected_identity",)

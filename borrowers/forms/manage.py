@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.forms.wiring import (
@@ -55,7 +56,7 @@ class SearchForm(Form):
         return Layout("q")
 
 
-class BorrowerEditForm(GuardianBirthDateMixin, Form):
+class BorrowerEditForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
     """Redigera låntagare. The fields depend on the kind of account; the rules of
     SPEC §2 for identifiers and validity are checked against the borrower as saved."""
 
@@ -241,6 +242,7 @@ class BorrowerEditForm(GuardianBirthDateMixin, Form):
             "last_name": data["last_name"],
             "email": data["email"],
             "valid_until": data["valid_until"],
+            "language": data["language"],
         }
         for name in ("library", "guardian_birth_date", "guardian_name"):
             if name in self.fields:

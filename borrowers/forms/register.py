@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
+from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import create_layout
 from borrowers.forms.wiring import (
     GuardianBirthDateMixin,
     agreement_field,
     agreement_help,
+    chosen_language,
     guardian_birth_date_field,
     guardian_name_field,
     registration_arguments,
@@ -46,7 +48,7 @@ class LibraryChoiceField(forms.ModelChoiceField):
         return gettext("%(name)s (main library)") % {"name": library.name}
 
 
-class RegisterBorrowerForm(GuardianBirthDateMixin, Form):
+class RegisterBorrowerForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
     """What the four create forms share. Subclasses set `minor` and the identifier family."""
 
     #: The order the fields are checked in (the page's order is the layout's):
@@ -157,7 +159,9 @@ class RegisterBorrowerForm(GuardianBirthDateMixin, Form):
         if needs.name:
             self.fields["guardian_name"] = guardian_name_field()
             self.apply_house_rules([self.fields["guardian_name"]])
-        self.fields["agreement"].help_text = agreement_help(minor=self.minor)
+        self.fields["agreement"].help_text = agreement_help(
+            minor=self.minor, language=chosen_language(self)
+        )
         if self.allows_protected_identity and self._protected_ticked():
             # A protected account stores no names: they may be left empty.
             self.fields["first_name"].required = False

@@ -9,8 +9,10 @@ writing the field, the clean method or the check again.
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,22 +45,52 @@ def agreement_field() -> forms.BooleanField:
     )
 
 
-def agreement_help(*, minor: bool) -> str:
+def agreement_links(*, minor: bool, language: str = "") -> str:
+    """The link to the Swedish agreement text and, when another language is chosen
+    (or before one is, every other language), the text in that language too."""
+    others = [(c, n) for c, n in settings.LANGUAGES if c != settings.LANGUAGE_CODE]
+    if language and language != settings.LANGUAGE_CODE:
+        others = [(c, n) for c, n in others if c == language]
+
+    def link(code, text, lang=None):
+        query = {
+            **({"sprak": code} if code != settings.LANGUAGE_CODE else {}),
+            **({"under-18": "1"} if minor else {}),
+        }
+        return format_html(
+            '<a href="{}{}" target="_blank" rel="noopener"{}>{}<span class="visually-hidden"> '
+            "{}</span></a>",
+            reverse("borrowers:agreement"),
+            f"?{urlencode(query)}" if query else "",
+            format_html(' hreflang="{}"', lang) if lang else "",
+            text,
+            gettext("(opens in a new tab)"),
+        )
+
+    parts = [link(settings.LANGUAGE_CODE, gettext("Agreement text"))]
+    parts += [
+        link(code, gettext("Agreement text in %(language)s") % {"language": name}, code)
+        for code, name in others
+    ]
+    return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+
+def chosen_language(form) -> str:
+    """The language as typed (a failed submit), else as the form starts."""
+    if form.is_bound:
+        return form.data.get(form.add_prefix("language"), "")
+    return form.initial.get("language", "")
+
+
+def agreement_help(*, minor: bool, language: str = "") -> str:
     """The agreement box's help: who reads the agreement (a minor's guardian accepts
-    it), with a link to the text in force that opens in a new tab."""
+    it), with links to the text in force that open in a new tab (agreement_links)."""
     who = (
         gettext("Read the agreement together with the borrower's guardian, who accepts it:")
         if minor
         else gettext("Read the agreement together with the borrower who is being registered:")
     )
-    return format_html(
-        '{} <a href="{}" target="_blank" rel="noopener">{}<span class="visually-hidden"> '
-        "{}</span></a>",
-        who,
-        reverse("borrowers:agreement"),
-        gettext("Agreement text"),
-        gettext("(opens in a new tab)"),
-    )
+    return format_html("{} {}", who, agreement_links(minor=minor, language=language))
 
 
 # --- the guardian (SPEC §2: a minor's guardian accepts the agreement) ----------------------
@@ -144,4 +176,5 @@ def registration_arguments(data: dict, *, identity, minor: bool, library) -> dic
         "minor": minor,
         "protected": bool(data.get("protected_identity")),
         "send_credentials": bool(data.get("send_credentials")),
+        "language": data.get("language") or settings.LANGUAGE_CODE,
     }

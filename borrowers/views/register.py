@@ -17,6 +17,7 @@ from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replaceme
 from borrowers.forms.wiring import SAVE_REFUSED
 from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
 from borrowers.signals import found_at_another_library
+from registry import languages
 from registry.forms import refused_save_message
 
 from .common import get_borrower
@@ -147,9 +148,15 @@ def protected_created(request):
 
 @registrar_required
 def agreement(request):
-    """Registrars and head administrators: Avtalstext, MTM's lending rules in force."""
+    """Registrars and head administrators: Avtalstext, MTM's lending rules in force, in
+    a language (?sprak=en; Swedish by default) and for an adult or (?under-18=1) for a
+    borrower under 18, whose guardian accepts it."""
+    language = languages.supported(request.GET.get("sprak"))
+    text = AgreementText.current(language, minor=request.GET.get("under-18") == "1")
     return render(
-        request, "borrowers/register/agreement.html", {"agreement": AgreementText.current()}
+        request,
+        "borrowers/register/agreement.html",
+        {"agreement": text, "text_language": text.language if text else language},
     )
 
 
@@ -192,7 +199,11 @@ def password_link(request):
     token moves from the address into the session at once, so no access log
     writes it (the query string is left out of them) and no Referer carries it."""
     request.session[CHOOSE_TOKEN] = request.GET.get("token", "")
-    return redirect("borrowers:choose_password_here")
+    response = redirect("borrowers:choose_password_here")
+    # The page is in the language of the account the link belongs to (a cookie, so
+    # that the switch on the page can change it; selfservice/language.py reads it).
+    borrower = Borrower.objects.for_token(request.session[CHOOSE_TOKEN])
+    return languages.remember(response, borrower.language) if borrower else response
 
 
 @login_not_required

@@ -34,7 +34,9 @@ def test_a_new_agreement_text_is_a_new_version_in_force(mtm_client):
     old = AgreementText.objects.create(text="Gamla reglerna.")
     add = reverse("admin:borrowers_agreementtext_add")
     assert mtm_client.get(add).context["adminform"].form.initial["text"] == "Gamla reglerna."
-    response = mtm_client.post(add, {"text": "Nya reglerna."})
+    response = mtm_client.post(
+        add, {"language": "sv", "audience": "adult", "text": "Nya reglerna."}
+    )
     assert response.status_code == 302
     assert AgreementText.current().text == "Nya reglerna."
     old.refresh_from_db()
@@ -47,4 +49,4 @@ def test_a_new_agreement_text_is_a_new_version_in_force(mtm_client):
 def test_the_versions_are_listed_by_date(mtm_client):
     AgreementText.objects.create(text="Reglerna.")
     page = mtm_client.get(reverse("admin:borrowers_agreementtext_changelist")).content.decode()
-    assert "Avtalstext från 2026-03-27" in page
+    assert "Avtalstext (Svenska, Vuxen låntagare) från 2026-03-27" in page

@@ -305,3 +305,18 @@ def test_mtm_edits_the_account_in_the_admin(application, mtm_staff, client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     borrower.refresh_from_db()
     assert borrower.first_name == "Meiling" and borrower.id_kind == IdKind.TEMPORARY
+
+
+def test_the_students_language_goes_with_the_application_to_the_account(
+    registrar_client, mtm_staff, mailoutbox
+):
+    page = registrar_client.get(APPLY).content.decode()
+    assert 'name="language"' in page and "Avtalstext på English" in page
+    registrar_client.post(APPLY, data(language="en"))
+    application = StudentApplication.objects.get()
+    assert application.language == "en"
+    borrower = application.approve(by=mtm_staff)
+    assert borrower.language == "en"
+    assert borrower.agreement_text.language == "en"
+    credentials = [m for m in mailoutbox if m.to == [borrower.email]]
+    assert credentials[0].subject == "Your account for Legimus: choose your password"

@@ -276,6 +276,9 @@ EXPECTED = {
     "selfservice:logout": (POST_ONLY, everyone(MINA_SIDOR_LOGIN)),
     "selfservice:change_password": (ANY, mina_sidor()),
     "privacy:borrower_extract": (GET_ONLY, mina_sidor()),
+    "selfservice:change_language": (ANY, mina_sidor()),
+    # The language switch before login: a cookie, then back (here: to the login page).
+    "selfservice:language": (POST_ONLY, everyone(MINA_SIDOR_LOGIN)),
     "selfservice:forgot_password": (ANY, everyone(OK)),
     "selfservice:forgot_password_sent": (GET_ONLY, everyone(OK)),
     "selfservice:reset_password": (ANY, everyone(OK)),

@@ -244,7 +244,7 @@ def test_a_server_error_shows_a_generic_page_and_logs_redacted(
 def assert_generic_swedish_page(response, status, heading):
     assert response.status_code == status
     html = response.content.decode()
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv" dir="ltr">' in html
     assert f"<h1>{heading}</h1>" in html
     assert 'href="#main-content"' in html  # the skip link of base.html
     assert reverse("portal:accessibility") in html
@@ -282,7 +282,7 @@ def test_csrf_failure_page_and_log(world, settings, caplog):
 
 def test_500_template_renders_without_a_request():
     html = loader.get_template("500.html").render()
-    assert "Något gick fel" in html and '<html lang="sv">' in html
+    assert "Något gick fel" in html and '<html lang="sv" dir="ltr">' in html
 
 
 # --- passwords and identity numbers are masked in error reports ------------------------------

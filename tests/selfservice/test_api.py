@@ -71,6 +71,7 @@ def test_success_payload(client, borrower, service_token, branch_a):
             "library": {"name": "Bibliotek A – filial", "main_library": "Bibliotek A"},
             "valid_until": None,
             "services": ["Laddare", "Strömmare"],
+            "language": "sv",
         },
     }
     service_token.refresh_from_db()

@@ -171,3 +171,21 @@ def test_the_pull_page_for_a_borrower_at_a_branch_of_another_library(client_b, l
     elsewhere = BorrowerFactory(library=LibraryFactory(parent=library_a))
     type_identifier(client_b, elsewhere)
     assert client_b.get(pull_url(elsewhere)).status_code == 200
+
+
+def test_the_pull_page_sets_the_borrowers_language_and_the_mail_follows(
+    client_b, borrower_a, mailoutbox
+):
+    type_identifier(client_b, borrower_a)
+    page = client_b.get(pull_url(borrower_a)).content.decode()
+    assert 'name="language"' in page
+    client_b.post(
+        pull_url(borrower_a), {"email": borrower_a.email, "language": "en", "consent": "on"}
+    )
+    borrower_a.refresh_from_db()
+    assert borrower_a.language == "en"
+    pulled = OutgoingMail.objects.get(kind=MailKind.TRANSFER_PULLED)
+    assert pulled.language == "en"
+    assert mailoutbox[-1].extra_headers["Content-Language"] == "en"
+    event = AuditEvent.objects.get(action=Action.TRANSFER_PULLED)
+    assert event.fields == ["language", "library"]
