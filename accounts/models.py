@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.validators import validate_name
+
 
 class Role(models.TextChoices):
     HEAD_ADMIN = "huvudadministrator", _("Head administrator")
@@ -50,9 +52,13 @@ class StaffUser(AbstractBaseUser, PermissionsMixin):
     """A personal account of library staff, or of MTM staff (is_staff, no library)."""
 
     email = models.EmailField(_("e-mail"), max_length=254)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_name]
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[validate_name])
     library = models.ForeignKey(
         "libraries.Library",
         on_delete=models.PROTECT,

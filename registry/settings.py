@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "registry.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a parameter: unencodable text, other charsets, deep JSON.
+    "registry.edge.RefuseUnreadableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +209,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Masked in what axes stores of a failed attempt's form (a wrong current password on
+# Mina uppgifter counts toward the lock too): every password field, whatever its prefix.
+AXES_SENSITIVE_PARAMETERS = [
+    "password-old_password",
+    "password-new_password1",
+    "password-new_password2",
+    "email-password",
+]
 # Behind the proxies, the client address is the hop the outermost proxy appended.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "registry.identity.client_address"
