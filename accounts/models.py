@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.identity import normalise_identity
 from registry.validators import validate_name
 
 
@@ -27,8 +28,17 @@ class StaffUserManager(BaseUserManager.from_queryset(StaffUserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # E-mail is the login and is unique case-insensitively.
-        return self.get(email__iexact=username)
+        """The login's lookup, by the same identity the login throttle counts
+        (normalise_identity: stripped and casefolded). The database narrows the search
+        (email__iexact); the identity decides, in Python, so that the lookup and the
+        throttle agree on every database: PostgreSQL's UPPER() makes a dotless i (U+0131)
+        match "i", which casefold() keeps apart, and a login the throttle would count
+        under another account's key could go on guessing."""
+        key = normalise_identity(username)
+        for user in self.filter(email__iexact=str(username or "").strip()):
+            if normalise_identity(user.email) == key:
+                return user
+        raise self.model.DoesNotExist
 
     def _create(self, email, password, **fields):
         if not email:

@@ -12,6 +12,7 @@ reads the body again; and a deeply nested JSON body makes a recursive parser fai
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.defaults import bad_request
 
@@ -132,7 +133,11 @@ class RefuseUnreadableInputMiddleware:
         if _is_json(content_type) and request.method not in ("GET", "HEAD"):
             if _declared_length(request) > MAX_JSON_BYTES:
                 return JsonResponse({"error": "too_large"}, status=413)
-            problem = json_problem(request.body)
+            try:
+                body = request.body
+            except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE, read or not
+                return JsonResponse({"error": "too_large"}, status=413)
+            problem = json_problem(body)
             if problem == "too_large":
                 return JsonResponse({"error": problem}, status=413)
             if problem:

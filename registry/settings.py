@@ -352,7 +352,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "registry.logging.RedactIdentityNumbers"}},
+    "filters": {
+        "redact": {"()": "registry.logging.RedactIdentityNumbers"},
+        "redact_server": {"()": "registry.logging.RedactServerRequestLines"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -362,11 +365,12 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
-        # runserver's request lines, redacted too (a reset link's token).
+        # runserver's request lines, redacted too (a reset link's token, an unread
+        # body read as the next request line).
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["redact"],
+            "filters": ["redact_server", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
