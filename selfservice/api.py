@@ -6,7 +6,9 @@ MTM in the admin). Answers JSON:
 - 401 {"error": "unauthorized"}: no token, an unknown one or a revoked one.
 - 400 {"error": "bad_request"}: e-mail or password missing, or a body that is not
   a flat JSON object or form (nesting deeper than registry.edge.MAX_JSON_DEPTH is refused
-  before parsing, so no body can exhaust the parser).
+  before parsing, so no body can exhaust the parser), or text that cannot be encoded
+  (a lone surrogate). The edge middleware (registry/edge.py) answers the JSON cases
+  before this view, unaudited and before the token is looked at.
 - 413 {"error": "too_large"}: a body over MAX_BODY_BYTES, refused before reading.
 - 429 {"error": "rate_limited"}: too many failures for this e-mail, or through
   this token, within the cool-off window (throttle.py).
