@@ -125,6 +125,8 @@ def _credentials(request) -> tuple[str, str] | None:
     email = email.strip()
     if not encodable(email) or not encodable(password):
         return None  # a lone surrogate (the middleware refuses them first)
+    if "\x00" in email or "\x00" in password:
+        return None  # PostgreSQL cannot compare text holding NUL (found by the properties)
     if not email or not password:
         return None
     if len(email) > MAX_EMAIL_LENGTH or len(password) > MAX_PASSWORD_LENGTH:

@@ -44,8 +44,9 @@ def _server(**kwargs) -> Client:
         rb'{"\ud800":"a@x.se","password":"x"}',
         b'{"email":"\xed\xa0\x80@x.se","password":"x"}',  # the surrogate's raw bytes
         b'{"email":"\xff@x.se","password":"x"}',
+        rb'{"email":"\u0000","password":"0"}',  # PostgreSQL refuses NUL in text
     ],
-    ids=["email", "password", "key", "raw-bytes", "latin-1"],
+    ids=["email", "password", "key", "raw-bytes", "latin-1", "nul"],
 )
 def test_the_login_check_refuses_unencodable_text_with_a_json_400(db, token, body):
     response = _server().generic(
