@@ -8,8 +8,8 @@ from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry.forms import AccessibleFormMixin
 
-from . import borrower_throttle as throttle
 from .models import StaffUser
+from .resets import send_staff_reset, staff_accounts
 
 
 class LoginForm(AccessibleFormMixin, auth_forms.AuthenticationForm):
@@ -55,18 +55,12 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
     def get_users(self, email):
         # Unlike Django's, also accounts that never chose a password: a new
         # registrar who lost the welcome mail resets like anyone else.
-        return StaffUser.objects.with_email(email).filter(is_active=True)
+        return staff_accounts(email)
 
     def save(self, **kwargs):
-        """Queue a reset mail per matching account; the link is minted at delivery.
-        At most AXES_FAILURE_LIMIT mails per (normalised) e-mail within the cool-off
-        window, the same throttle as Mina sidor's, so nobody can flood a mailbox."""
-        email = self.cleaned_data["email"]
-        users = list(self.get_users(email))
-        if not users or not throttle.allow_reset_mail(email):
-            return
-        for user in users:
-            queue_mail(MailKind.STAFF_PASSWORD_RESET, to=user.email, user=user.pk)
+        """One task, whatever the address: the lookup, the throttle and the mail happen
+        in it (accounts/resets.py), so the request's work does not tell accounts apart."""
+        send_staff_reset.enqueue(self.cleaned_data["email"])
 
 
 class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):

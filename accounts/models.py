@@ -5,6 +5,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.identity import normalise_identity
+from registry.validators import validate_name
+
 
 class Role(models.TextChoices):
     HEAD_ADMIN = "huvudadministrator", _("Head administrator")
@@ -32,8 +35,17 @@ class StaffUserManager(BaseUserManager.from_queryset(StaffUserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # E-mail is the login and is unique case-insensitively.
-        return self.with_email(username).get()
+        """The login's lookup, by the same identity the login throttle counts
+        (normalise_identity: stripped and casefolded). The database narrows the search
+        (with_email); the identity decides, in Python, so that the lookup and the
+        throttle agree on every database: PostgreSQL's UPPER() makes a dotless i (U+0131)
+        match "i", which casefold() keeps apart, and a login the throttle would count
+        under another account's key could go on guessing."""
+        key = normalise_identity(username)
+        for user in self.with_email(str(username or "").strip()):
+            if normalise_identity(user.email) == key:
+                return user
+        raise self.model.DoesNotExist
 
     def _create(self, email, password, **fields):
         if not email:
@@ -57,9 +69,13 @@ class StaffUser(AbstractBaseUser, PermissionsMixin):
     """A personal account of library staff, or of MTM staff (is_staff, no library)."""
 
     email = models.EmailField(_("e-mail"), max_length=254)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_name]
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[validate_name])
     library = models.ForeignKey(
         "libraries.Library",
         on_delete=models.PROTECT,

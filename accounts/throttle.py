@@ -17,7 +17,10 @@ not counted (the password is not checked then), so hammering does not extend it.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 
 from registry.identity import normalise_identity
@@ -59,3 +62,25 @@ class StaffLoginHandler(AxesDatabaseHandler):
         account_and_address = self.filter_user_attempts(request, credentials)[0]
         count, _ = account_and_address.delete()
         return count
+
+
+# --- the current password on Mina uppgifter counts like a login ---------------------
+
+
+def _credentials(user) -> dict:
+    return {settings.AXES_USERNAME_FORM_FIELD: user.email}
+
+
+def current_password_lockout(request, user):
+    """The login's lockout page (429, the same cool-off and message) when the account
+    is locked for this address: then the current password is not even checked."""
+    credentials = _credentials(user)
+    if AxesProxyHandler.is_allowed(request, credentials):
+        return None
+    return get_lockout_response(request, None, credentials)
+
+
+def note_wrong_current_password(request, user) -> None:
+    """A wrong current password counts toward the account's lock like a failed login;
+    the limit reached, AxesMiddleware answers with the lockout page."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)

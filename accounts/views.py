@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import mfa
+from . import mfa, throttle
 from .forms import (
     EmailChangeForm,
     LoginForm,
@@ -89,9 +89,17 @@ def profile(request):
     user = request.user
     password_form = PasswordChangeForm(user, prefix="password")
     email_form = EmailChangeForm(user, prefix="email", initial={"email": user.email})
+    if request.method == "POST":
+        # The current password is guessed against the login's lock (accounts/throttle.py).
+        lockout = throttle.current_password_lockout(request, user)
+        if lockout is not None:
+            return lockout
     if request.method == "POST" and "change_password" in request.POST:
         password_form = PasswordChangeForm(user, request.POST, prefix="password")
-        if password_form.is_valid():
+        valid = password_form.is_valid()
+        if password_form.has_error("old_password", "password_incorrect"):
+            throttle.note_wrong_current_password(request, user)
+        if valid:
             password_form.save()
             # Other sessions end (their auth hash no longer matches); this one stays.
             update_session_auth_hash(request, user)
@@ -99,7 +107,10 @@ def profile(request):
             return redirect("accounts:profile")
     elif request.method == "POST" and "change_email" in request.POST:
         email_form = EmailChangeForm(user, request.POST, prefix="email")
-        if email_form.is_valid():
+        valid = email_form.is_valid()
+        if email_form.has_error("password", "password_incorrect"):
+            throttle.note_wrong_current_password(request, user)
+        if valid:
             email_form.save()
             messages.success(request, _("Your e-mail address has been changed."))
             return redirect("accounts:profile")

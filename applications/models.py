@@ -29,6 +29,8 @@ from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
 from registry import languages
+from registry.dates import validate_birth_date, validate_plausible_date
+from registry.validators import validate_name
 
 #: Anti-automation on the public form (security.md §5): at most this many stored
 #: applications per client address within RATE_WINDOW; more are silently discarded.
@@ -142,10 +144,10 @@ class AccountApplicationQuerySet(DecisionQuerySet):
 class AccountApplication(Decision):
     """Library staff asking for a registrar or förmedlare account at their library."""
 
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, validators=[validate_name])
     email = models.EmailField(_("e-mail"), max_length=254)
-    phone = models.CharField(_("phone"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=50, validators=[validate_name])
     library = models.ForeignKey(
         "libraries.Library",
         on_delete=models.PROTECT,
@@ -287,17 +289,21 @@ class BranchApplication(Decision):
         related_name="+",
         verbose_name=_("applied by"),
     )
-    name = models.CharField(_("name"), max_length=200)
-    street_address = models.CharField(_("street address"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=10)
-    city = models.CharField(_("city"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
+    street_address = models.CharField(
+        _("street address"), max_length=200, validators=[validate_name]
+    )
+    postal_code = models.CharField(_("postal code"), max_length=10, validators=[validate_name])
+    city = models.CharField(_("city"), max_length=100, validators=[validate_name])
     municipality = models.ForeignKey(
         "libraries.Municipality",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("municipality"),
     )
-    contact_name = models.CharField(_("talking-book contact"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("talking-book contact"), max_length=200, blank=True, validators=[validate_name]
+    )
     contact_email = models.EmailField(_("talking-book contact e-mail"), blank=True)
     branch = models.ForeignKey(
         "libraries.Library",
@@ -410,17 +416,20 @@ class StudentApplication(Decision):
         related_name="+",
         verbose_name=_("applied by"),
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[validate_name])
     email = models.EmailField(_("e-mail"), max_length=254)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_birth_date])
     home_number = models.CharField(
         _("last digits from the home country"),
         max_length=50,
         blank=True,
         help_text=_("As the student writes them, if their home country has any."),
+        validators=[validate_name],
     )
-    studies_end = models.DateField(_("expected end of studies"))
+    studies_end = models.DateField(
+        _("expected end of studies"), validators=[validate_plausible_date]
+    )
     #: The student's language, which the account gets (Borrower.language).
     language = models.CharField(
         _("language"), max_length=10, choices=languages.choices, default="sv"

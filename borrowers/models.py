@@ -16,6 +16,8 @@ from audit.models import Action
 from notifications.mail import queue_mail
 from notifications.models import MailKind, OutgoingMail
 from registry import languages
+from registry.dates import validate_birth_date, validate_plausible_date
+from registry.validators import validate_name
 
 from . import credentials
 from .identity import (
@@ -361,8 +363,12 @@ class Borrower(models.Model):
             "Registered with a form for borrowers under 18; the guardian accepted the agreement."
         ),
     )
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=100, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=100, blank=True, validators=[validate_name]
+    )
     #: name_key(first_name, last_name), kept by save(): likely duplicates are found by it.
     name_key = models.CharField(_("name key"), max_length=210, blank=True, editable=False)
     email = models.EmailField(_("e-mail"), max_length=254)
@@ -371,6 +377,7 @@ class Borrower(models.Model):
         null=True,
         blank=True,
         help_text=_("Inclusive. Empty: until further notice."),
+        validators=[validate_plausible_date],
     )
     library = models.ForeignKey(
         "libraries.Library",
@@ -383,8 +390,12 @@ class Borrower(models.Model):
     services = models.ManyToManyField(
         Service, blank=True, related_name="borrowers", verbose_name=_("user groups")
     )
-    guardian_birth_date = models.DateField(_("guardian's date of birth"), null=True, blank=True)
-    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    guardian_birth_date = models.DateField(
+        _("guardian's date of birth"), null=True, blank=True, validators=[validate_birth_date]
+    )
+    guardian_name = models.CharField(
+        _("guardian's name"), max_length=200, blank=True, validators=[validate_name]
+    )
     agreement_accepted_at = models.DateTimeField(_("agreement accepted"), null=True, blank=True)
     agreement_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

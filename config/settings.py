@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "registry.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a parameter: unencodable text, other charsets, deep JSON.
+    "registry.edge.RefuseUnreadableInputMiddleware",
     # Inside CSPMiddleware: widens form-action on a login that signs in to a service.
     "signin.middleware.SignInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +213,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Masked in what axes stores of a failed attempt's form (a wrong current password on
+# Mina uppgifter counts toward the lock too): every password field, whatever its prefix.
+AXES_SENSITIVE_PARAMETERS = [
+    "password-old_password",
+    "password-new_password1",
+    "password-new_password2",
+    "email-password",
+]
 # Behind the proxies, the client address is the hop the outermost proxy appended.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "registry.identity.client_address"
@@ -468,7 +478,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "registry.logging.RedactIdentityNumbers"}},
+    "filters": {
+        "redact": {"()": "registry.logging.RedactIdentityNumbers"},
+        "redact_server": {"()": "registry.logging.RedactServerRequestLines"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -478,11 +491,12 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
-        # runserver's request lines, redacted too (a reset link's token).
+        # runserver's request lines, redacted too (a reset link's token, an unread
+        # body read as the next request line).
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["redact"],
+            "filters": ["redact_server", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},

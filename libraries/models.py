@@ -4,12 +4,14 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from registry.validators import validate_name
+
 
 class County(models.Model):
     """A län, from SCB's code list (loaded by a data migration)."""
 
     code = models.CharField(_("code"), max_length=2, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         ordering = ["name"]
@@ -24,7 +26,7 @@ class Municipality(models.Model):
     """A kommun, from SCB's code list (loaded by a data migration)."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
     )
@@ -117,7 +119,7 @@ class Library(models.Model):
             "Empty until the library is matched with the directory."
         ),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     library_type = models.CharField(
         _("library type"), max_length=30, choices=LibraryType.choices, default=LibraryType.PUBLIC
     )
@@ -149,16 +151,24 @@ class Library(models.Model):
             "Empty for a library of a whole region (a county), such as its hospital libraries."
         ),
     )
-    contact_name = models.CharField(_("talking-book contact"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("talking-book contact"), max_length=200, blank=True, validators=[validate_name]
+    )
     contact_email = models.EmailField(_("talking-book contact e-mail"), blank=True)
-    box = models.CharField(_("box"), max_length=50, blank=True)
-    street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=100, blank=True, default="Sverige")
+    box = models.CharField(_("box"), max_length=50, blank=True, validators=[validate_name])
+    street_address = models.CharField(
+        _("street address"), max_length=200, blank=True, validators=[validate_name]
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_name]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[validate_name])
+    country = models.CharField(
+        _("country"), max_length=100, blank=True, default="Sverige", validators=[validate_name]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[validate_name])
+    fax = models.CharField(_("fax"), max_length=50, blank=True, validators=[validate_name])
     website = models.URLField(_("website"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 

@@ -5,8 +5,10 @@ MTM in the admin). Answers JSON:
 
 - 401 {"error": "unauthorized"}: no token, an unknown one or a revoked one.
 - 400 {"error": "bad_request"}: e-mail or password missing, or a body that is not
-  a flat JSON object or form (nesting deeper than MAX_JSON_DEPTH is refused
-  before parsing, so no body can exhaust the parser).
+  a flat JSON object or form (nesting deeper than registry.edge.MAX_JSON_DEPTH is refused
+  before parsing, so no body can exhaust the parser), or text that cannot be encoded
+  (a lone surrogate). The edge middleware (registry/edge.py) answers the JSON cases
+  before this view, unaudited and before the token is looked at.
 - 413 {"error": "too_large"}: a body over MAX_BODY_BYTES, refused before reading.
 - 429 {"error": "rate_limited"}: too many failures for this e-mail, or through
   this token, within the cool-off window (throttle.py).
@@ -43,6 +45,7 @@ from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
 from borrowers.models import Borrower
+from registry.edge import MAX_JSON_BYTES, encodable, too_deep
 
 from .login import FAILED, Outcome, check_login
 from .models import ServiceToken
@@ -51,40 +54,13 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
-#: Far more than the longest e-mail and password need, even fully \u-escaped; and
-#: large enough that a deeply nested body is told apart (400) from a huge one (413).
-MAX_BODY_BYTES = 256 * 1024
-#: The body is one flat object; a little slack for callers that wrap it oddly.
-MAX_JSON_DEPTH = 4
+#: The limits every JSON door shares (registry/edge.py, checked by its middleware
+#: before any view): far more than the longest e-mail and password need.
+MAX_BODY_BYTES = MAX_JSON_BYTES
 
 
 class BodyTooLarge(Exception):
     pass
-
-
-def _too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether brackets outside strings nest deeper than `limit` (json.loads would
-    recurse once per level: 100,000 '[' are a RecursionError, a 500)."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False  # the usual flat object: no need to walk it
-    depth, in_string, escaped = 0, False, False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > limit:
-                return True
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return False
 
 
 def _refuse_large_bodies(request) -> None:
@@ -135,7 +111,7 @@ def _credentials(request) -> tuple[str, str] | None:
     try:
         if request.content_type == "application/json":
             body = request.body
-            if _too_deep(body):
+            if too_deep(body):
                 return None
             data = json.loads(body or b"{}")
             if not isinstance(data, dict):
@@ -150,6 +126,10 @@ def _credentials(request) -> tuple[str, str] | None:
     if not isinstance(email, str) or not isinstance(password, str):
         return None
     email = email.strip()
+    if not encodable(email) or not encodable(password):
+        return None  # a lone surrogate (the middleware refuses them first)
+    if "\x00" in email or "\x00" in password:
+        return None  # PostgreSQL cannot compare text holding NUL (found by the properties)
     if not email or not password:
         return None
     if len(email) > MAX_EMAIL_LENGTH or len(password) > MAX_PASSWORD_LENGTH:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import borrower_throttle as throttle
 from borrowers.credentials import RESET_MAX_AGE
 from borrowers.models import Borrower
+from borrowers.resets import send_borrower_reset
 from libraries.forms import search_libraries
 from libraries.models import Library
 from registry import languages
@@ -165,7 +166,18 @@ def change_password(request):
     """The logged-in borrower: Byt lösenord. Their other sessions end; this one stays."""
     borrower = request.borrower
     form = PasswordChangeForm(request.POST or None, borrower=borrower)
-    if request.method == "POST" and form.is_valid():
+    valid = False
+    if request.method == "POST":
+        # The current password is guessed against the login's lock (borrower_throttle.py).
+        address, channel = _client_address(request), throttle.Channel.MINA_SIDOR
+        if throttle.is_locked(channel, email=borrower.email, source=address):
+            return _locked_out(request)
+        valid = form.is_valid()
+        if form.has_error("current_password", "password_incorrect"):
+            throttle.note_check(channel, email=borrower.email, source=address, failed=True)
+            if throttle.is_locked(channel, email=borrower.email, source=address):
+                return _locked_out(request)
+    if valid:
         borrower.change_password(form.cleaned_data["new_password1"], by=borrower)
         session.keep_after_password_change(request, borrower)
         messages.success(request, _("Your new password has been saved."))
@@ -182,7 +194,8 @@ def forgot_password(request):
     """Anyone: ask for a reset link. The answer is the same whether or not the address exists."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        Borrower.objects.request_password_reset(form.cleaned_data["email"])
+        # The same work whatever the address: one task (borrowers/resets.py).
+        send_borrower_reset.enqueue(form.cleaned_data["email"])
         return redirect("selfservice:forgot_password_sent")
     return _render(request, "selfservice/forgot_password.html", {"form": form})
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField
+from registry.dates import validate_statistics_date
 from registry.forms import Form
 
 from .counting import default_range
@@ -16,8 +17,8 @@ MAX_RANGE_DAYS = 10 * 366
 class RangeForm(Form):
     """Från and Till of the monthly figures (GET: the page is a link one can share)."""
 
-    fran = SwedishDateField(label=_("From"))
-    till = SwedishDateField(label=_("To"))
+    fran = SwedishDateField(label=_("From"), validators=[validate_statistics_date])
+    till = SwedishDateField(label=_("To"), validators=[validate_statistics_date])
 
     def layout(self) -> Layout:
         return Layout("fran", "till")

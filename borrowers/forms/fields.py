@@ -15,6 +15,7 @@ from borrowers.identity import (
     parse_personal_number,
     parse_temporary_number,
 )
+from registry.dates import validate_plausible_date
 
 
 class PersonalNumberField(forms.CharField):
@@ -75,9 +76,11 @@ class LmaNumberField(PersonalNumberField):
 
 
 class SwedishDateField(forms.DateField):
-    """A date typed as ÅÅÅÅ-MM-DD (other common writings accepted), never a date picker."""
+    """A date typed as ÅÅÅÅ-MM-DD (other common writings accepted), never a date picker.
+    Only a plausible date (registry/dates.py) unless other `validators` are given."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_plausible_date])
         kwargs.setdefault("help_text", _("Write the date as YYYY-MM-DD, for example 2027-03-27."))
         kwargs.setdefault("widget", forms.DateInput(format="%Y-%m-%d"))
         super().__init__(**kwargs)

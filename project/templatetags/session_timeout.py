@@ -27,7 +27,7 @@ def session_timeout_attributes(context) -> str:
         return ""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         login_url = reverse("accounts:login")
-    elif request.session.get(borrower_session.CODE):
+    elif getattr(request, "session", {}).get(borrower_session.CODE):  # none before its middleware
         login_url = reverse("selfservice:login")
     else:
         return ""

@@ -37,6 +37,7 @@ settings.register_profile(
 # --- the access matrix reports how many cases it tried --------------------------
 
 MATRIX_CASES = pytest.StashKey[int]()
+HOSTILE_CASES = pytest.StashKey[int]()
 
 
 @pytest.fixture
@@ -50,11 +51,26 @@ def matrix_counter(request):
     return add
 
 
+@pytest.fixture
+def count(request):
+    """Adds one to the hostile-input properties' count (test_hostile_properties.py)."""
+    config = request.config
+
+    def add(n: int = 1) -> None:
+        config.stash[HOSTILE_CASES] = config.stash.get(HOSTILE_CASES, 0) + n
+
+    return add
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     cases = config.stash.get(MATRIX_CASES, 0)
-    if cases:
+    hostile = config.stash.get(HOSTILE_CASES, 0)
+    if cases or hostile:
         terminalreporter.write_sep("-", "security")
+    if cases:
         terminalreporter.write_line(f"access matrix: {cases} cases tried")
+    if hostile:
+        terminalreporter.write_line(f"hostile-input properties: {hostile} cases tried")
 
 
 # --- the cast ---------------------------------------------------------------------

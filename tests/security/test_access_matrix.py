@@ -448,7 +448,9 @@ def subjects(name, pattern, w) -> dict[str, dict]:
 
 
 def _student_application(w):
-    from datetime import date
+    from datetime import date, timedelta
+
+    from django.utils import timezone
 
     from applications.models import StudentApplication
 
@@ -459,7 +461,7 @@ def _student_application(w):
         last_name="Chen",
         email="mei@student.example",
         birth_date=date(1998, 4, 12),
-        studies_end=date(2099, 1, 1),
+        studies_end=timezone.localdate() + timedelta(days=700),  # a plausible date
     )
 
 
