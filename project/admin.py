@@ -15,6 +15,7 @@ base = borrowers_admin.BorrowerAdmin
 @admin.register(Borrower)
 class BorrowerAdmin(PrivacyAdminMixin, MoveByMtmAdminMixin, base):
     list_filter = [*base.list_filter, *PrivacyAdminMixin.privacy_filters]
+    actions = [*PrivacyAdminMixin.actions, *base.actions]
     list_select_related = [*base.list_select_related, "deletion_notice"]
     readonly_fields = [*base.readonly_fields, "deletion_day"]
 

@@ -41,6 +41,10 @@ def _mtm_staff_group():
         codename__in=[*applications.RIGHTS, *students.RIGHTS],
     )
     rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
+    merge = importlib.import_module("borrowers.migrations.0011_mtm_staff_merge_right")
+    rights += Permission.objects.filter(
+        content_type__app_label="borrowers", codename__in=merge.RIGHTS
+    )
     group.permissions.set(rights)
 
 
