@@ -29,6 +29,7 @@ from audit.models import Action
 from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 
 from .admin_duplicates import duplicates_view
+from .admin_extend import ExpiringWithinFilter, extend_validity
 from .admin_merge import can_merge, merge_url, merge_view
 from .forms.admin import BorrowerAdminForm
 from .identity import MESSAGES
@@ -198,6 +199,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "id_kind",
         AgeFilter,
         ValidityFilter,
+        ExpiringWithinFilter,
         "protected_identity",
     ]
     list_select_related = ["library"]
@@ -269,7 +271,13 @@ class BorrowerAdmin(admin.ModelAdmin):
     def media(self):
         return super().media + AutocompleteFilter.media()
 
-    actions = ["merge_two"]
+    actions = ["merge_two", "extend_validity"]
+
+    @admin.action(
+        description=_("Extend the validity of the chosen accounts"), permissions=["change"]
+    )
+    def extend_validity(self, request, queryset):
+        return extend_validity(self, request, queryset)
 
     def has_merge_permission(self, request) -> bool:
         return self.has_change_permission(request) and can_merge(request)

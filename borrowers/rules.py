@@ -95,6 +95,26 @@ def check_valid_until(
         )
 
 
+def check_extension(kind: Kind, valid_until: date, *, today: date, current: date | None) -> None:
+    """Förläng giltighetstid, many accounts at once: the new date is later than the
+    account's (one valid until further notice is not shortened), an LMA account
+    follows its card and is not extended from a list, and the new date passes the
+    validity rule of the kind (check_valid_until)."""
+    if kind is Kind.LMA:
+        raise forms.ValidationError(
+            _(
+                "An LMA account is valid as long as the LMA card: change the date on the "
+                "account when the borrower shows a new card."
+            ),
+            code="lma_follows_card",
+        )
+    if current is None or valid_until <= current:
+        raise forms.ValidationError(
+            _("The account is already valid until that date or longer."), code="not_later"
+        )
+    check_valid_until(kind, valid_until, today=today)
+
+
 # --- the guardian --------------------------------------------------------------------
 
 
