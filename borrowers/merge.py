@@ -211,7 +211,7 @@ def merge(*, keep, other, by, sources: dict[str, int], services=None) -> Borrowe
     if keep_pk == other_pk:
         raise Borrower.DoesNotExist
     with transaction.atomic():
-        locked = Borrower.objects.select_for_update().filter(pk__in=[keep_pk, other_pk])
+        locked = Borrower.objects.select_for_update(of=("self",)).filter(pk__in=[keep_pk, other_pk])
         rows = {row.pk: row for row in locked.select_related("library").order_by("pk")}
         if len(rows) != 2:
             raise Borrower.DoesNotExist
