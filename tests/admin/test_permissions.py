@@ -39,6 +39,8 @@ EXPECTED_RIGHTS = {
     # applications/migrations/0005_i21: deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",
+    # borrowers/migrations/0011: Slå ihop konton, a right of its own.
+    "borrowers.merge_borrower",
 }
 
 
@@ -71,6 +73,7 @@ def _admin_urls(borrower, library, staff):
                 urls.append(reverse(f"{prefix}_{view}", args=[obj.pk]))
     urls += [reverse("admin:app_list", args=[app]) for app in apps]
     urls.append(reverse("admin:borrowers_borrower_move", args=[borrower.pk]))
+    urls.append(reverse("admin:borrowers_borrower_merge", args=[borrower.pk, borrower.pk + 1]))
     return urls
 
 
