@@ -45,6 +45,10 @@ def _mtm_staff_group():
     rights += Permission.objects.filter(
         content_type__app_label="borrowers", codename__in=merge.RIGHTS
     )
+    move_all = importlib.import_module("transfers.migrations.0003_mtm_staff_move_all_right")
+    rights += Permission.objects.filter(
+        content_type__app_label="transfers", codename__in=move_all.RIGHTS
+    )
     group.permissions.set(rights)
 
 

@@ -41,6 +41,9 @@ EXPECTED_RIGHTS = {
     "applications.change_studentapplication",
     # borrowers/migrations/0011: Slå ihop konton, a right of its own.
     "borrowers.merge_borrower",
+    # transfers/migrations/0003: Flytta alla låntagare.
+    "transfers.add_librarymove",
+    "transfers.view_librarymove",
 }
 
 
