@@ -24,7 +24,7 @@ MTM_STAFF_GROUP = "MTM-personal"
 
 #: (app_label, model_name): actions
 MTM_STAFF_PERMISSIONS = {
-    ("borrowers", "borrower"): ["view", "add", "change"],
+    ("borrowers", "borrower"): ["view", "add", "change", "merge"],
     ("borrowers", "service"): ["view", "add", "change"],
     ("borrowers", "agreementtext"): ["view", "add", "change"],
     ("libraries", "library"): ["view", "add", "change"],
@@ -32,6 +32,7 @@ MTM_STAFF_PERMISSIONS = {
     ("libraries", "municipality"): ["view"],
     ("accounts", "staffuser"): ["view", "add", "change"],
     ("transfers", "transferrequest"): ["view", "add", "change"],
+    ("transfers", "librarymove"): ["view", "add"],
     ("audit", "auditevent"): ["view"],
     ("notifications", "outgoingmail"): ["view", "change"],
     ("applications", "accountapplication"): ["view", "change"],

@@ -31,8 +31,11 @@ from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, Librar
 from registry.forms import refused_save_message
 
 from .admin_duplicates import duplicates_view
+from .admin_extend import ExpiringWithinFilter, extend_validity
+from .admin_merge import can_merge, merge_url, merge_view
 from .forms.admin import BorrowerAdminForm
 from .forms.wiring import SAVE_REFUSED, registration_arguments
+from .merge import merged_codes
 from .models import AgreementText, AlreadyRegistered, Borrower, Service
 from .policy import EXPIRY_NOTICE_DAYS
 from .search import RememberedSearch, recall_search, run_search, search_borrowers
@@ -180,6 +183,7 @@ class BorrowerAdmin(admin.ModelAdmin):
         "id_kind",
         AgeFilter,
         ValidityFilter,
+        ExpiringWithinFilter,
         "protected_identity",
     ]
     list_select_related = ["library"]
@@ -252,6 +256,25 @@ class BorrowerAdmin(admin.ModelAdmin):
     def media(self):
         return super().media + AutocompleteFilter.media()
 
+    actions = ["merge_two", "extend_validity"]
+
+    @admin.action(
+        description=_("Extend the validity of the chosen accounts"), permissions=["change"]
+    )
+    def extend_validity(self, request, queryset):
+        return extend_validity(self, request, queryset)
+
+    def has_merge_permission(self, request) -> bool:
+        return self.has_change_permission(request) and can_merge(request)
+
+    @admin.action(description=_("Merge the two chosen accounts"), permissions=["merge"])
+    def merge_two(self, request, queryset):
+        pks = sorted(queryset.values_list("pk", flat=True)[:3])
+        if len(pks) != 2:
+            messages.error(request, gettext("Choose exactly two borrowers to merge."))
+            return None
+        return HttpResponseRedirect(merge_url(*pks))
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         # SECURITY: no bulk deletion of borrowers (security.md §7 Admin).
@@ -265,7 +288,14 @@ class BorrowerAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(lambda request: duplicates_view(self, request)),
             name="{}_{}_duplicates".format(*info),
         )
-        return [duplicates, *super().get_urls()]
+        merge = path(
+            "sla-ihop/<int:first>/<int:second>/",
+            self.admin_site.admin_view(
+                lambda request, first, second: merge_view(self, request, first, second)
+            ),
+            name="{}_{}_merge".format(*info),
+        )
+        return [duplicates, merge, *super().get_urls()]
 
     def get_paginator(self, request, queryset, per_page, **kwargs):
         searched = remembered_search(request) is not None
@@ -434,7 +464,12 @@ class BorrowerAdmin(admin.ModelAdmin):
         borrower = self.get_object(request, unquote(object_id))
         if borrower is None or not self.has_view_or_change_permission(request, borrower):
             raise Http404
-        query = urlencode({"borrower_code": borrower.code})
+        # An account merged into this one (borrowers/merge.py) is part of its history.
+        codes = merged_codes(borrower.code)
+        if len(codes) > 1:
+            query = urlencode({"borrower_code__in": ",".join(codes)})
+        else:
+            query = urlencode({"borrower_code": borrower.code})
         return HttpResponseRedirect(f"{reverse('admin:audit_auditevent_changelist')}?{query}")
 
     def delete_model(self, request, obj):

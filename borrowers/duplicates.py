@@ -7,7 +7,8 @@ Two doors, one key (Borrower.name_key, kept by save(), indexed with the birth da
   on an LMA account (which has no birth date), and ask for a second *Spara*;
   nothing is ever said about other libraries' borrowers (`at_own_library`);
 - MTM's admin lists pairs across the country with the same names and birth
-  date (`country_pairs`) and resolves them (`keep_one`, `not_the_same_person`).
+  date (`country_pairs`); MTM merges a pair (borrowers/merge.py) or marks it
+  `not_the_same_person`.
 """
 
 from dataclasses import dataclass
@@ -114,15 +115,6 @@ def _locked_pair(first_pk: int, second_pk: int) -> tuple[Borrower, Borrower]:
     ):
         raise Borrower.DoesNotExist
     return first, second
-
-
-def keep_one(*, keep: int, delete: int, by) -> Borrower:
-    """MTM resolves a pair: `delete` goes through delete_account, its DELETED event
-    naming the account kept. Returns the kept borrower."""
-    with transaction.atomic():
-        kept, other = _locked_pair(keep, delete)
-        other.delete_account(by=by, duplicate_of=str(kept.code))
-    return kept
 
 
 def not_the_same_person(first_pk: int, second_pk: int, *, by) -> None:

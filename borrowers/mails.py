@@ -50,3 +50,12 @@ def lma_replaced(context: dict) -> dict | None:
         "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
         "has_password": borrower.has_usable_password(),
     }
+
+
+@mail_context(MailKind.ACCOUNTS_MERGED)
+def accounts_merged(context: dict) -> dict | None:
+    """The person's two accounts became one: the login is the kept address."""
+    borrower = Borrower.objects.filter(pk=context["borrower"]).first()
+    if borrower is None:
+        return None
+    return {"email": borrower.email, "has_password": borrower.has_usable_password()}

@@ -445,6 +445,7 @@ class Borrower(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         verbose_name = _("borrower")
         verbose_name_plural = _("borrowers")
+        permissions = [("merge_borrower", _("Can merge borrower accounts"))]
         constraints = [
             # E-mail is the talking-book login: unique whatever the case (SPEC §2).
             models.UniqueConstraint(Lower("email"), name="borrower_email_ci_unique"),

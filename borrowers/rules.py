@@ -106,6 +106,26 @@ def check_valid_until(
         )
 
 
+def check_extension(kind: Kind, valid_until: date, *, today: date, current: date | None) -> None:
+    """Förläng giltighetstid, many accounts at once: the new date is later than the
+    account's (one valid until further notice is not shortened), an LMA account
+    follows its card and is not extended from a list, and the new date passes the
+    validity rule of the kind (check_valid_until)."""
+    if kind is Kind.LMA:
+        raise forms.ValidationError(
+            _(
+                "An LMA account is valid as long as the LMA card: change the date on the "
+                "account when the borrower shows a new card."
+            ),
+            code="lma_follows_card",
+        )
+    if current is None or valid_until <= current:
+        raise forms.ValidationError(
+            _("The account is already valid until that date or longer."), code="not_later"
+        )
+    check_valid_until(kind, valid_until, today=today)
+
+
 # --- the guardian --------------------------------------------------------------------
 
 
@@ -146,6 +166,15 @@ def _is_mtm(staff) -> bool:
     return staff is not None and staff.library_id is None and staff.is_staff
 
 
+def _excluding(queryset, exclude_pk):
+    """`exclude_pk`: one account's pk, or several (a merge checks against both)."""
+    if exclude_pk is None:
+        return queryset
+    if isinstance(exclude_pk, list | tuple | set | frozenset):
+        return queryset.exclude(pk__in=exclude_pk)
+    return queryset.exclude(pk=exclude_pk)
+
+
 def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
     """A borrower's e-mail (their login): not the staff member's own address, and
     no other borrower's, whatever the letter case (SPEC §2). Returns it stripped.
@@ -164,7 +193,7 @@ def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
             ),
             code="own_email",
         )
-    other = Borrower.objects.with_email(email).exclude(pk=exclude_pk)
+    other = _excluding(Borrower.objects.with_email(email), exclude_pk)
     other = other.only("protected_identity").first()
     if other is None:
         return email
@@ -191,7 +220,7 @@ def check_identifier_free(identity: Identity, *, staff, exclude_pk=None) -> None
 
     The create forms explain further (which library has the person); a
     protected identity's number gets CONTACT_MTM at every registrar door."""
-    other = Borrower.objects.filter(identifier=identity.value).exclude(pk=exclude_pk)
+    other = _excluding(Borrower.objects.filter(identifier=identity.value), exclude_pk)
     other = other.only("protected_identity").first()
     if other is None:
         return

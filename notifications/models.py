@@ -19,6 +19,7 @@ class MailKind(models.TextChoices):
     EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
     ACCOUNT_NOW_YOURS = "borrower_account_now_yours", _("Borrower turned 18")
     LMA_REPLACED = "borrower_lma_replaced", _("LMA account replaced by a personal identity number")
+    ACCOUNTS_MERGED = "borrower_accounts_merged", _("Borrower accounts merged")
     TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")

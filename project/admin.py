@@ -6,8 +6,11 @@ from django.contrib import admin
 
 from borrowers import admin as borrowers_admin
 from borrowers.models import Borrower
+from libraries.admin import LibraryAdmin as BaseLibraryAdmin
+from libraries.models import Library
 from privacy.admin import PrivacyAdminMixin
 from transfers.admin import MoveByMtmAdminMixin
+from transfers.admin_bulk import MoveAllAdminMixin
 
 base = borrowers_admin.BorrowerAdmin
 
@@ -15,6 +18,7 @@ base = borrowers_admin.BorrowerAdmin
 @admin.register(Borrower)
 class BorrowerAdmin(PrivacyAdminMixin, MoveByMtmAdminMixin, base):
     list_filter = [*base.list_filter, *PrivacyAdminMixin.privacy_filters]
+    actions = [*PrivacyAdminMixin.actions, *base.actions]
     list_select_related = [*base.list_select_related, "deletion_notice"]
     readonly_fields = [*base.readonly_fields, "deletion_day"]
 
@@ -24,3 +28,11 @@ class BorrowerAdmin(PrivacyAdminMixin, MoveByMtmAdminMixin, base):
         if PrivacyAdminMixin.privacy_filters[0].parameter_name in request.GET:
             return [*self.list_display, "deletion_day"]
         return self.list_display
+
+
+admin.site.unregister(Library)
+
+
+@admin.register(Library)
+class LibraryAdmin(MoveAllAdminMixin, BaseLibraryAdmin):
+    """The library admin with *Flytta alla låntagare* (transfers/admin_bulk.py)."""

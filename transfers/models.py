@@ -522,3 +522,57 @@ def withdraw_pending(sender, *, borrower, by, reason, **kwargs) -> None:
     for pending in TransferRequest.objects.filter(borrower=borrower, status="pending"):
         pending.borrower = borrower
         pending.cancel(by=by, reason=reason)
+
+
+class LibraryMoveStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Moving")
+    DONE = "done", _("Done")
+
+
+class LibraryMove(models.Model):
+    """*Flytta alla låntagare*: every borrower of `from_library` moves to `to_library`,
+    in the worker (transfers/bulk.py), batch by batch. `last_borrower` is how far it
+    has come: each batch's moves, mails and progress commit together, so a killed
+    worker resumes after the last whole batch and nobody is moved or mailed twice."""
+
+    from_library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        related_name="moves_away",
+        verbose_name=_("from library"),
+    )
+    to_library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to library"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=LibraryMoveStatus.choices,
+        default=LibraryMoveStatus.QUEUED,
+    )
+    total = models.PositiveIntegerField(_("borrowers to move"), default=0)
+    moved = models.PositiveIntegerField(_("borrowers moved"), default=0)
+    last_borrower = models.BigIntegerField(_("moved up to borrower id"), default=0)
+    deactivate_staff = models.BooleanField(_("deactivate the library's staff accounts"))
+    deactivate_library = models.BooleanField(_("deactivate the library when done"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("move of all borrowers")
+        verbose_name_plural = _("moves of all borrowers")
+        default_permissions = ("add", "view")
+
+    def __str__(self):
+        return f"{self.from_library} → {self.to_library}"

@@ -1,10 +1,9 @@
 """MTM's *Möjliga dubbletter*: pairs across the country with the same normalised
-names and birth date; keep one (the other deleted, audited) or *inte samma person*."""
+names and birth date; merge them (test_merge.py) or mark them *inte samma person*."""
 
 import pytest
 from django.urls import reverse
 
-from audit.models import Action, AuditEvent
 from borrowers import duplicates
 from borrowers.models import Borrower, NotDuplicate
 from tests.factories import BorrowerFactory
@@ -91,31 +90,6 @@ def test_pages_follow_the_groups_in_key_order(superuser_client, library_a, libra
     assert "Bo Ek" in page and "Anna Ek" not in page
 
 
-def test_keeping_one_asks_first_then_deletes_the_other_with_an_audit_event(
-    superuser_client, mtm_staff, pair
-):
-    first, second = pair
-    data = {"first": first.pk, "second": second.pk, "decision": "keep_first"}
-
-    response = superuser_client.post(URL, data)
-    assert response.status_code == 200 and "Ja, ta bort kontot" in response.content.decode()
-    assert Borrower.objects.filter(pk=second.pk).exists()
-
-    response = superuser_client.post(URL, {**data, "confirmed": "on"})
-    assert response.status_code == 302
-    assert not Borrower.objects.filter(pk=second.pk).exists()
-    event = AuditEvent.objects.get(borrower_code=second.code, action=Action.DELETED)
-    assert event.detail == {"duplicate_of": str(first.code)} and event.actor == mtm_staff
-    assert count_pairs() == 0
-
-
-def test_keep_second(superuser_client, pair):
-    first, second = pair
-    data = {"first": first.pk, "second": second.pk, "decision": "keep_second", "confirmed": "on"}
-    superuser_client.post(URL, data)
-    assert list(Borrower.objects.filter(pk__in=[first.pk, second.pk])) == [second]
-
-
 def test_not_the_same_person_hides_the_pair_for_good(mtm_client, mtm_user, pair):
     first, second = pair
     response = mtm_client.post(
@@ -131,13 +105,14 @@ def test_not_the_same_person_hides_the_pair_for_good(mtm_client, mtm_user, pair)
     assert NotDuplicate.objects.count() == 1
 
 
-def test_staff_without_delete_permission_cannot_delete(mtm_client, pair):
+def test_mtm_staff_get_a_merge_link_per_pair_and_no_deletion(mtm_client, pair):
     first, second = pair
     page = mtm_client.get(URL).content.decode()
+    assert reverse("admin:borrowers_borrower_merge", args=[first.pk, second.pk]) in page
     assert "Behåll konto 1" not in page and "Inte samma person" in page
     data = {"first": first.pk, "second": second.pk, "decision": "keep_first", "confirmed": "on"}
-    assert mtm_client.post(URL, data).status_code == 403
-    assert Borrower.objects.filter(pk=second.pk).exists()
+    mtm_client.post(URL, data)
+    assert Borrower.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
 
 
 def test_a_pair_that_changed_meanwhile_is_refused(superuser_client, pair, library_a):
@@ -145,7 +120,7 @@ def test_a_pair_that_changed_meanwhile_is_refused(superuser_client, pair, librar
     second.update_details(by=None, first_name="Anna")
     other = BorrowerFactory(library=library_a)
     for a, b in ((first, second), (first, other), (first, first)):
-        data = {"first": a.pk, "second": b.pk, "decision": "keep_first", "confirmed": "on"}
+        data = {"first": a.pk, "second": b.pk, "decision": "not_same"}
         response = superuser_client.post(URL, data, follow=True)
         assert "Paret har ändrats" in response.content.decode()
     assert Borrower.objects.filter(pk__in=[first.pk, second.pk, other.pk]).count() == 3

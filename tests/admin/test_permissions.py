@@ -41,6 +41,16 @@ EXPECTED_RIGHTS = {
     # Deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",
+    # Slå ihop konton, a right of its own.
+    "borrowers.merge_borrower",
+    # Flytta alla låntagare.
+    "transfers.add_librarymove",
+    "transfers.view_librarymove",
+    # Tjänster: the sign-in services (OpenID Connect clients).
+    "signin.view_client",
+    "signin.add_client",
+    "signin.change_client",
+    "signin.delete_client",
 }
 
 
@@ -86,6 +96,7 @@ def _admin_urls(borrower, library, staff):
                 urls.append(reverse(f"{prefix}_{view}", args=[obj.pk]))
     urls += [reverse("admin:app_list", args=[app]) for app in apps]
     urls.append(reverse("admin:borrowers_borrower_move", args=[borrower.pk]))
+    urls.append(reverse("admin:borrowers_borrower_merge", args=[borrower.pk, borrower.pk + 1]))
     return urls
 
 

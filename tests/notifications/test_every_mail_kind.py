@@ -104,6 +104,7 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
         ),
         MailKind.ACCOUNT_NOW_YOURS: (borrower.email, {"borrower": borrower.pk}),
         MailKind.LMA_REPLACED: (borrower.email, {"borrower": borrower.pk, "link": True}),
+        MailKind.ACCOUNTS_MERGED: (borrower.email, {"borrower": borrower.pk}),
         MailKind.TRANSFER_REQUESTED: (borrower.email, {"transfer": requested.pk}),
         MailKind.TRANSFER_ACCEPTED: (accepted_for.email, {"transfer": accepted.pk}),
         MailKind.TRANSFER_REJECTED: (rejected_for.email, {"transfer": rejected.pk}),

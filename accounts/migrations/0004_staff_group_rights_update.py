@@ -1,5 +1,6 @@
-"""MTM staff (the group "MTM-personal") manage the sign-in services (Tjänster) in the admin:
-the group's rights again, now that the sign-in models exist (accounts.groups)."""
+"""The MTM staff group's rights again, now that every model they name exists: merging
+borrower accounts, moving all of a library's borrowers, the sign-in services
+(accounts.groups.MTM_STAFF_PERMISSIONS, the one list)."""
 
 from django.db import migrations
 
@@ -12,8 +13,10 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("accounts", "0003_plausible_text_and_dates"),
+        ("borrowers", "0006_merge_permission"),
+        ("transfers", "0002_library_move"),
         ("signin", "0001_initial"),
-        ("accounts", "0002_staff_group_rights"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
