@@ -33,6 +33,7 @@ MTM_STAFF_PERMISSIONS = {
     ("accounts", "staffuser"): ["view", "add", "change"],
     ("transfers", "transferrequest"): ["view", "add", "change"],
     ("audit", "auditevent"): ["view"],
+    ("audit", "protectedlookupalert"): ["view", "change"],
     ("notifications", "outgoingmail"): ["view", "change"],
     ("applications", "accountapplication"): ["view", "change"],
     ("applications", "branchapplication"): ["view", "change"],

@@ -16,7 +16,8 @@ from accounts.decorators import registrar_required
 from borrowers.forms.fields import SwedishDateField
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
-from borrowers.forms.wiring import agreement_field, agreement_help
+from audit.models import LookupDoor
+from borrowers.forms.wiring import IdentityLookupMixin, agreement_field, agreement_help
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
@@ -24,7 +25,9 @@ from registry.forms import Form
 from .models import StudentApplication
 
 
-class StudentApplicationForm(Form):
+class StudentApplicationForm(IdentityLookupMixin, Form):
+    lookup_door = LookupDoor.STUDENT_APPLICATION
+
     first_name = RegisterBorrowerForm.base_fields["first_name"]
     last_name = RegisterBorrowerForm.base_fields["last_name"]
     email = RegisterBorrowerForm.base_fields["email"]
@@ -81,7 +84,10 @@ class StudentApplicationForm(Form):
         )
 
     def clean_email(self):
-        return check_borrower_email(self.cleaned_data["email"], staff=self.registrar)
+        email = self.cleaned_data["email"]
+        return self.look_up(
+            lambda: check_borrower_email(email, staff=self.registrar), email=email, default=email
+        )
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
