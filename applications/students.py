@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import registrar_required
+from audit.models import LookupDoor
 from borrowers.forms.fields import SwedishDateField
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
-from audit.models import LookupDoor
 from borrowers.forms.wiring import IdentityLookupMixin, agreement_field, agreement_help
 from borrowers.rules import check_borrower_email
 from libraries.models import Library

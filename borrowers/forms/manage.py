@@ -10,10 +10,10 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
-from audit.models import LookupDoor
 from borrowers.forms.wiring import (
     GuardianBirthDateMixin,
     IdentityLookupMixin,

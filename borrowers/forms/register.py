@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.layout import create_layout
@@ -26,7 +27,6 @@ from borrowers.forms.wiring import (
     guardian_name_field,
     registration_arguments,
 )
-from audit.models import LookupDoor
 from borrowers.identity import Identity, IdentityError, Kind, parse_personal_number
 from borrowers.models import Borrower, Service
 from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
