@@ -34,6 +34,7 @@ MTM_STAFF_PERMISSIONS = {
     ("transfers", "transferrequest"): ["view", "add", "change"],
     ("transfers", "librarymove"): ["view", "add"],
     ("audit", "auditevent"): ["view"],
+    ("audit", "protectedlookupalert"): ["view", "change"],
     ("notifications", "outgoingmail"): ["view", "change"],
     ("applications", "accountapplication"): ["view", "change"],
     ("applications", "branchapplication"): ["view", "change"],

@@ -13,11 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import registrar_required
+from audit.models import LookupDoor
 from borrowers.forms.fields import SwedishDateField
 from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import AGREEMENT, CONTACT, NAMES, SERVICES
 from borrowers.forms.register import LibraryChoiceField, RegisterBorrowerForm
-from borrowers.forms.wiring import agreement_field, agreement_help, chosen_language
+from borrowers.forms.wiring import (
+    IdentityLookupMixin,
+    agreement_field,
+    agreement_help,
+    chosen_language,
+)
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
@@ -25,7 +31,9 @@ from registry.forms import Form
 from .models import StudentApplication
 
 
-class StudentApplicationForm(LanguageFieldMixin, Form):
+class StudentApplicationForm(IdentityLookupMixin, LanguageFieldMixin, Form):
+    lookup_door = LookupDoor.STUDENT_APPLICATION
+
     first_name = RegisterBorrowerForm.base_fields["first_name"]
     last_name = RegisterBorrowerForm.base_fields["last_name"]
     email = RegisterBorrowerForm.base_fields["email"]
@@ -84,7 +92,10 @@ class StudentApplicationForm(LanguageFieldMixin, Form):
         )
 
     def clean_email(self):
-        return check_borrower_email(self.cleaned_data["email"], staff=self.registrar)
+        email = self.cleaned_data["email"]
+        return self.look_up(
+            lambda: check_borrower_email(email, staff=self.registrar), email=email, default=email
+        )
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]

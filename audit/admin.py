@@ -11,10 +11,11 @@ import uuid
 from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 
-from .models import AuditEvent
+from .models import AuditEvent, ProtectedLookupAlert
 
 
 class ActorFilter(AutocompleteFilter):
@@ -79,6 +80,39 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProtectedLookupAlert)
+class ProtectedLookupAlertAdmin(admin.ModelAdmin):
+    """*Skyddad identitet inskriven*: a registrar typed a protected identity's number
+    or address; MTM follows it up and marks it seen. Who, when, where: never what."""
+
+    list_display = ["at", "staff", "library", "door", "matched", "seen_at", "seen_by"]
+    list_filter = ["door", "matched", ("seen_at", admin.EmptyFieldListFilter), LibraryFilter]
+    list_select_related = ["staff", "library", "seen_by"]
+    date_hierarchy = "at"
+    fields = ["at", "staff", "library", "door", "matched", "seen_at", "seen_by"]
+    readonly_fields = fields
+    actions = ["mark_seen"]
+
+    @admin.action(description=_("Mark as seen"), permissions=["change"])
+    def mark_seen(self, request, queryset):
+        marked = sum(alert.mark_seen(by=request.user) for alert in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d alert marked as seen.", "%(count)d alerts marked as seen.", marked)
+            % {"count": marked},
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Nothing on an alert is edited: saving it is marking it seen.
+        obj.mark_seen(by=request.user)
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

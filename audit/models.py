@@ -140,3 +140,82 @@ class AuditEvent(models.Model):
         if self.action == Action.DELETED and self.detail.get("reason") == RETENTION_RULE:
             return str(_("deleted under the retention rule"))
         return self.get_action_display()
+
+
+class LookupDoor(models.TextChoices):
+    """The registrar's doors whose "is this identifier or e-mail taken?" step is a
+    search (borrowers/lookups.py)."""
+
+    CREATE_ADULT = "create_adult", _("Create adult borrower")
+    CREATE_MINOR = "create_minor", _("Create borrower under 18")
+    CREATE_LMA_ADULT = "create_lma_adult", _("Create adult borrower with LMA card")
+    CREATE_LMA_MINOR = "create_lma_minor", _("Create borrower under 18 with LMA card")
+    EDIT = "edit", _("Edit borrower")
+    PULL = "pull", _("Move the borrower to your library")
+    REPLACE_LMA = "replace_lma", _("The person has got a personal identity number")
+    STUDENT_APPLICATION = "student_application", _("Student application")
+
+
+class LookupMatch(models.TextChoices):
+    IDENTITY_NUMBER = "identity_number", _("identity number")
+    EMAIL = "email", _("e-mail address")
+
+
+class ProtectedLookupAlertQuerySet(models.QuerySet):
+    def unseen(self):
+        return self.filter(seen_at__isnull=True)
+
+
+class ProtectedLookupAlert(models.Model):
+    """A registrar typed the identity number or e-mail address of a protected
+    identity into one of their doors: MTM is told at once (the admin's start page
+    and a mail to SECURITY_ALERT_EMAIL), and marks the alert seen.
+
+    SECURITY: who, when, which door and which field matched, never the value typed
+    nor the borrower (the SEARCHED event of the same lookup holds its keyed hash)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff account"),
+    )
+    library = models.ForeignKey(
+        "libraries.Library",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("library"),
+    )
+    door = models.CharField(_("where"), max_length=30, choices=LookupDoor.choices)
+    matched = models.CharField(_("what matched"), max_length=20, choices=LookupMatch.choices)
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seen by"),
+    )
+
+    objects = ProtectedLookupAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("protected identity typed")
+        verbose_name_plural = _("protected identities typed")
+        default_permissions = ("view", "change")
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_door_display()}"
+
+    def mark_seen(self, *, by) -> bool:
+        """MTM has seen the alert; False if someone already had."""
+        return bool(
+            ProtectedLookupAlert.objects.filter(pk=self.pk, seen_at__isnull=True).update(
+                seen_at=timezone.now(), seen_by=by
+            )
+        )

@@ -7,4 +7,4 @@ class BorrowersConfig(AppConfig):
     verbose_name = _("Borrowers")
 
     def ready(self):
-        from . import coming_of_age, reminders  # noqa: F401  (register their mails)
+        from . import coming_of_age, lookups, reminders  # noqa: F401  (register their mails)

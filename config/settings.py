@@ -344,6 +344,10 @@ RETENTION_FAILED_MAIL_DAYS = env.int("RETENTION_FAILED_MAIL_DAYS", default=365)
 # (borrowers.search.refuse_unusual_search_volume).
 SEARCH_LIMIT_PER_HOUR = env.int("SEARCH_LIMIT_PER_HOUR", default=200)
 
+# Where MTM is told at once when a registrar types a protected identity's number or
+# e-mail address (borrowers.lookups); empty: only the notice on the admin's start page.
+SECURITY_ALERT_EMAIL = env("SECURITY_ALERT_EMAIL", default="")
+
 # Keyed hashes of identity numbers in the audit log (search terms) use their own key.
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default=SECRET_KEY)
 

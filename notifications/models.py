@@ -13,6 +13,7 @@ class MailKind(models.TextChoices):
     STAFF_PASSWORD_RESET = "staff_password_reset", _("Staff password reset")
     STAFF_WELCOME = "staff_welcome", _("New staff account")
     STAFF_PASSWORD_CHANGED = "staff_password_changed", _("Staff password changed")
+    PROTECTED_LOOKUP = "staff_protected_lookup", _("Protected identity typed by a registrar")
     BORROWER_CREDENTIALS = "borrower_credentials", _("Borrower login details")
     BORROWER_PASSWORD_RESET = "borrower_password_reset", _("Borrower password reset")
     BORROWER_PASSWORD_CHANGED = "borrower_password_changed", _("Borrower password changed")
@@ -58,7 +59,11 @@ class MailStatus(models.TextChoices):
 
 #: Mail to staff is about the staff account, not about a borrower: kept when a
 #: borrower with the same address is deleted, and left out of a borrower's extract.
-STAFF_MAIL_KINDS = (MailKind.STAFF_PASSWORD_RESET, MailKind.STAFF_WELCOME)
+STAFF_MAIL_KINDS = (
+    MailKind.STAFF_PASSWORD_RESET,
+    MailKind.STAFF_WELCOME,
+    MailKind.PROTECTED_LOOKUP,
+)
 
 
 class OutgoingMailQuerySet(models.QuerySet):

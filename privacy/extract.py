@@ -21,6 +21,7 @@ from accounts import borrower_throttle as throttle
 from accounts.models import LoginFailure
 from audit.log import keyed_hash, record
 from audit.models import Action, AuditEvent
+from borrowers.lookups import lookup_email_term
 from borrowers.models import Borrower
 from notifications.models import OutgoingMail
 from transfers.models import TransferRequest
@@ -124,11 +125,14 @@ def _mails(borrower: Borrower) -> list[dict]:
 
 
 def _audit_log(borrower: Borrower, shown: Shown) -> list[dict]:
-    # Searches for the borrower's number are kept by keyed hash only: found the same way.
+    # Searches for the borrower's number, and a registrar door's lookups of their
+    # number or address (borrowers/lookups.py), are kept by keyed hash only: found
+    # the same way.
+    searched = [keyed_hash(borrower.identifier)]
+    if borrower.email:
+        searched.append(keyed_hash(lookup_email_term(borrower.email)))
     events = (
-        AuditEvent.objects.filter(
-            Q(borrower_code=borrower.code) | Q(search_hash=keyed_hash(borrower.identifier))
-        )
+        AuditEvent.objects.filter(Q(borrower_code=borrower.code) | Q(search_hash__in=searched))
         .select_related("actor__library", "library")
         .order_by("at", "pk")
     )

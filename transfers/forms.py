@@ -2,14 +2,20 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor
 from borrowers.forms.language import LanguageFieldMixin
+from borrowers.forms.wiring import IdentityLookupMixin
+from borrowers.lookups import lookup_email_term
 from borrowers.rules import check_borrower_email
 from libraries.models import Library
 from registry.forms import Form
 
 
-class PullForm(LanguageFieldMixin, Form):
-    """The pull confirmation: where to, the borrower's e-mail and language, and their consent."""
+class PullForm(IdentityLookupMixin, LanguageFieldMixin, Form):
+    """The pull confirmation: where to, the borrower's e-mail and language, and their
+    consent. A new address is looked up as a search (IdentityLookupMixin)."""
+
+    lookup_door = LookupDoor.PULL
 
     library = forms.ModelChoiceField(
         label=_("Library"),
@@ -45,6 +51,7 @@ class PullForm(LanguageFieldMixin, Form):
         kwargs["initial"].setdefault("language", borrower.language)
         super().__init__(*args, **kwargs)
         self.staff, self.borrower = staff, borrower
+        self.registrar = staff
         # SECURITY: the queryset is the validation: only the registrar's own active libraries.
         libraries = Library.objects.choosable_by(staff)
         self.main_library = staff.library.main_library
@@ -65,6 +72,11 @@ class PullForm(LanguageFieldMixin, Form):
         return self.cleaned_data.get("library") or self.main_library
 
     def clean_email(self):
-        return check_borrower_email(
-            self.cleaned_data["email"], staff=self.staff, exclude_pk=self.borrower.pk
-        )
+        email = self.cleaned_data["email"]
+
+        def check():
+            return check_borrower_email(email, staff=self.staff, exclude_pk=self.borrower.pk)
+
+        if lookup_email_term(email) == lookup_email_term(self.borrower.email):
+            return check()  # the borrower's own address: no lookup of anyone else
+        return self.look_up(check, email=email, default=email)

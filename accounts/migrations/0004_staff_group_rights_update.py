@@ -1,5 +1,6 @@
 """The MTM staff group's rights again, now that every model they name exists: merging
-borrower accounts, moving all of a library's borrowers, the sign-in services
+borrower accounts, moving all of a library's borrowers, the sign-in services, the
+alerts of a protected identity typed at a registrar's door
 (accounts.groups.MTM_STAFF_PERMISSIONS, the one list)."""
 
 from django.db import migrations
@@ -17,6 +18,7 @@ class Migration(migrations.Migration):
         ("borrowers", "0006_merge_permission"),
         ("transfers", "0002_library_move"),
         ("signin", "0001_initial"),
+        ("audit", "0004_protected_lookup_alert"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -10,16 +10,19 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import edit_layout
 from borrowers.forms.register import ChoosePasswordForm
 from borrowers.forms.wiring import (
     GuardianBirthDateMixin,
+    IdentityLookupMixin,
     guardian_birth_date_field,
     guardian_name_field,
 )
 from borrowers.identity import Kind
+from borrowers.lookups import lookup_email_term
 from borrowers.models import Borrower, IdKind, Service
 from borrowers.policy import BORROWER_PASSWORD_MIN_LENGTH
 from borrowers.rules import (
@@ -56,9 +59,13 @@ class SearchForm(Form):
         return Layout("q")
 
 
-class BorrowerEditForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
+class BorrowerEditForm(IdentityLookupMixin, LanguageFieldMixin, GuardianBirthDateMixin, Form):
     """Redigera låntagare. The fields depend on the kind of account; the rules of
-    SPEC §2 for identifiers and validity are checked against the borrower as saved."""
+    SPEC §2 for identifiers and validity are checked against the borrower as saved.
+    A new number or address is looked up as a search (IdentityLookupMixin); the
+    saved ones are not (they tell nothing new)."""
+
+    lookup_door = LookupDoor.EDIT
 
     def __init__(self, *args, borrower: Borrower, registrar, today: date, **kwargs):
         self.borrower = borrower
@@ -197,7 +204,13 @@ class BorrowerEditForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
     def _clean_number(self, identity):
         check_identifier_change(self.borrower, identity, staff=self.registrar)
         if identity.value != self.borrower.identifier:
-            check_identifier_free(identity, staff=self.registrar, exclude_pk=self.borrower.pk)
+            self.look_up(
+                lambda: check_identifier_free(
+                    identity, staff=self.registrar, exclude_pk=self.borrower.pk
+                ),
+                identity=identity,
+                default=None,
+            )
         return identity
 
     def clean_identifier(self):
@@ -217,9 +230,14 @@ class BorrowerEditForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
     # --- other fields -----------------------------------------------------------
 
     def clean_email(self):
-        return check_borrower_email(
-            self.cleaned_data["email"], staff=self.registrar, exclude_pk=self.borrower.pk
-        )
+        email = self.cleaned_data["email"]
+
+        def check():
+            return check_borrower_email(email, staff=self.registrar, exclude_pk=self.borrower.pk)
+
+        if lookup_email_term(email) == lookup_email_term(self.borrower.email):
+            return check()  # the saved address: no lookup of anyone else
+        return self.look_up(check, email=email, default=email)
 
     def clean(self):
         cleaned = super().clean()

@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor
 from borrowers import duplicates
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
 from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.layout import create_layout
 from borrowers.forms.wiring import (
     GuardianBirthDateMixin,
+    IdentityLookupMixin,
     agreement_field,
     agreement_help,
     chosen_language,
@@ -48,7 +50,7 @@ class LibraryChoiceField(forms.ModelChoiceField):
         return gettext("%(name)s (main library)") % {"name": library.name}
 
 
-class RegisterBorrowerForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
+class RegisterBorrowerForm(IdentityLookupMixin, LanguageFieldMixin, GuardianBirthDateMixin, Form):
     """What the four create forms share. Subclasses set `minor` and the identifier family."""
 
     #: The order the fields are checked in (the page's order is the layout's):
@@ -202,6 +204,11 @@ class RegisterBorrowerForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
         identity = self.cleaned_data.get("identifier")
         if identity is None:
             return None
+        return self.look_up(
+            lambda: self._check_identifier(identity), identity=identity, default=identity
+        )
+
+    def _check_identifier(self, identity: Identity) -> Identity:
         existing = (
             Borrower.objects.filter(identifier=identity.value).select_related("library").first()
         )
@@ -232,8 +239,13 @@ class RegisterBorrowerForm(LanguageFieldMixin, GuardianBirthDateMixin, Form):
     def clean_email(self) -> str:
         # The identifier's owner: its error already says it (and keeps the form
         # invalid): one problem, one message.
-        return check_borrower_email(
-            self.cleaned_data["email"], staff=self.registrar, exclude_pk=self._identifier_owner_pk
+        email = self.cleaned_data["email"]
+        return self.look_up(
+            lambda: check_borrower_email(
+                email, staff=self.registrar, exclude_pk=self._identifier_owner_pk
+            ),
+            email=email,
+            default=email,
         )
 
     def clean(self):
@@ -378,22 +390,26 @@ class LmaRegisterForm(RegisterBorrowerForm):
 
 
 class AdultBorrowerForm(PersonalNumberRegisterForm):
+    lookup_door = LookupDoor.CREATE_ADULT
     title = _("Create adult borrower")
     url_name = "borrowers:create_adult"
 
 
 class MinorBorrowerForm(PersonalNumberRegisterForm):
+    lookup_door = LookupDoor.CREATE_MINOR
     minor = True
     title = _("Create borrower under 18")
     url_name = "borrowers:create_minor"
 
 
 class LmaAdultBorrowerForm(LmaRegisterForm):
+    lookup_door = LookupDoor.CREATE_LMA_ADULT
     title = _("Create adult borrower with LMA card")
     url_name = "borrowers:create_lma_adult"
 
 
 class LmaMinorBorrowerForm(LmaRegisterForm):
+    lookup_door = LookupDoor.CREATE_LMA_MINOR
     minor = True
     title = _("Create borrower under 18 with LMA card")
     url_name = "borrowers:create_lma_minor"
@@ -491,6 +507,8 @@ class LmaReplacementMixin:
     a personal identity number, prefilled from the LMA account. Saving deletes the LMA
     account (Borrower.replace_with_personnummer), so its e-mail address may be reused."""
 
+    lookup_door = LookupDoor.REPLACE_LMA
+
     def __init__(self, *args, replaces: Borrower, **kwargs):
         self.replaces = replaces
         kwargs.setdefault("initial", self._prefill(replaces))
@@ -521,7 +539,8 @@ class LmaReplacementMixin:
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if Borrower.objects.with_email(email).filter(pk=self.replaces.pk).exists():
-            # The LMA account's own address: it moves to the new account.
+            # The LMA account's own address: it moves to the new account. (No lookup
+            # of anyone else: not a search.)
             return check_borrower_email(email, staff=self.registrar, exclude_pk=self.replaces.pk)
         return super().clean_email()
 

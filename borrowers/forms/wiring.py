@@ -6,6 +6,7 @@ Each rule's form wiring lives here once; a door's form uses the piece instead of
 writing the field, the clean method or the check again.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 from django import forms
@@ -16,7 +17,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import LookupDoor, LookupMatch
 from borrowers.forms.fields import SwedishDateField
+from borrowers.identity import Identity
+from borrowers.lookups import alert_protected_match, record_identity_lookup
 from borrowers.rules import check_guardian_birth_date, guardian_required
 
 #: The general error when the database refused a borrower's save that the form's
@@ -178,3 +182,66 @@ def registration_arguments(data: dict, *, identity, minor: bool, library) -> dic
         "send_credentials": bool(data.get("send_credentials")),
         "language": data.get("language") or settings.LANGUAGE_CODE,
     }
+
+
+# --- every identity lookup is a search (borrowers/lookups.py) ---------------------------
+
+
+class IdentityLookupMixin:
+    """For every registrar's form that asks "is this identifier or e-mail taken?":
+    its clean step runs that lookup through `look_up`, which
+
+    - before the first lookup of a submit checks the hourly search limit: past it,
+      the form gets the search's own "too_many_searches" message as a form error
+      and no lookup of this submit happens (no answer to learn from);
+    - records each term looked up as a SEARCHED audit event (keyed hash only);
+    - when the lookup answers CONTACT_MTM (a protected identity's number or
+      address), tells MTM at once (lookups.alert_protected_match).
+
+    The form sets `lookup_door` (a LookupDoor) and `registrar` (the staff member).
+    Counted once per submit: full_clean starts a new one."""
+
+    lookup_door: LookupDoor
+    registrar = None
+
+    def full_clean(self):
+        self._lookups_done = 0
+        self._lookup_refused = False
+        super().full_clean()
+
+    def look_up(
+        self,
+        check: Callable,
+        *,
+        default,
+        identity: Identity | None = None,
+        email: str | None = None,
+    ):
+        """`check()` (the lookup, e.g. rules.check_borrower_email) as a search of
+        this door; `default` is what the clean step returns when the limit stops
+        the lookup (the form is invalid then anyway)."""
+        if self._lookup_refused:
+            return default
+        try:
+            record_identity_lookup(
+                self.registrar,
+                identity=identity,
+                email=email,
+                door=self.lookup_door,
+                check_limit=not self._lookups_done,
+            )
+        except forms.ValidationError as refused:
+            self._lookup_refused = True
+            self.add_error(None, refused)
+            return default
+        self._lookups_done += 1
+        try:
+            return check()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "contact_mtm":
+                alert_protected_match(
+                    self.registrar,
+                    door=self.lookup_door,
+                    matched=LookupMatch.IDENTITY_NUMBER if identity else LookupMatch.EMAIL,
+                )
+            raise

@@ -29,6 +29,9 @@ EXPECTED_RIGHTS = {
     "transfers.add_transferrequest",
     "transfers.change_transferrequest",
     "audit.view_auditevent",
+    # Following up protected identities typed by registrars (marking them seen).
+    "audit.view_protectedlookupalert",
+    "audit.change_protectedlookupalert",
     "notifications.view_outgoingmail",
     "notifications.change_outgoingmail",
     # Deciding staff account applications.

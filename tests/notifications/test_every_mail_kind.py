@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from applications.models import AccountApplication, BranchApplication, StudentApplication
 from audit.log import keyed_hash
+from audit.models import LookupDoor, LookupMatch, ProtectedLookupAlert
 from borrowers.models import Borrower
 from libraries.models import Municipality
 from notifications.mail import build_context, render_mail
@@ -83,7 +84,14 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
     )
     student.approve(by=mtm)
     rejected_student.reject(by=mtm, reason="Studierna är för korta.")
+    alert = ProtectedLookupAlert.objects.create(
+        staff=registrar,
+        library=registrar.library,
+        door=LookupDoor.CREATE_ADULT,
+        matched=LookupMatch.IDENTITY_NUMBER,
+    )
     return {
+        MailKind.PROTECTED_LOOKUP: ("sakerhet@mtm.example", {"alert": alert.pk}),
         MailKind.STUDENT_APPLICATION_APPROVED: (registrar.email, {"application": student.pk}),
         MailKind.STUDENT_APPLICATION_REJECTED: (
             registrar.email,

@@ -231,3 +231,17 @@ def test_a_protected_identity_is_told_no_library(client, library_a, registrar):
     text = json.dumps(client.get(MINA, {"format": "json"}).json(), ensure_ascii=False)
     assert "Bibliotek A" not in text
     assert "Bibliotekspersonal" in text
+
+
+def test_a_registrars_lookup_of_the_address_is_in_the_extract(
+    client, mtm_staff, borrower, registrar_b
+):
+    """A create form's "is this address taken?" is a search (borrowers/lookups.py):
+    the person sees it in their extract, found by the address's keyed hash."""
+    from audit.models import LookupDoor
+    from borrowers.lookups import record_identity_lookup
+
+    record_identity_lookup(registrar_b, email=" LENA@Post.example", door=LookupDoor.CREATE_ADULT)
+    client.force_login(mtm_staff)
+    data = json.loads(client.get(extract_url(borrower), {"format": "json"}).content)
+    assert ("sökning", "Bibliotek B") in [(e["action"], e["by"]) for e in data["audit_log"]]
