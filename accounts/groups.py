@@ -66,27 +66,25 @@ def grant_mtm_staff_rights(apps=global_apps, using=DEFAULT_DB_ALIAS):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(using).get_or_create(name=MTM_STAFF_GROUP)
-    group.permissions.set(
-        [
-            Permission.objects.using(using).get(
-                content_type__app_label=app_label, codename=f"{action}_{model}"
-            )
-            for (app_label, model), actions in MTM_STAFF_PERMISSIONS.items()
-            if _exists(apps, app_label, model)
-            for action in actions
-        ]
-    )
+    wanted = [
+        (app_label, f"{action}_{model}")
+        for (app_label, model), actions in MTM_STAFF_PERMISSIONS.items()
+        for action in actions
+    ]
+    found = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using)
+        .select_related("content_type")
+        .filter(codename__in=[codename for _, codename in wanted])
+    }
+    if apps is global_apps:
+        missing = [key for key in wanted if key not in found]
+        if missing:
+            raise LookupError(f"MTM_STAFF_PERMISSIONS names rights that do not exist: {missing}")
+    # In a migration, a right whose model (or Meta permission) comes later in the graph
+    # is left out here; a later migration calls this function again and adds it.
+    group.permissions.set([found[key] for key in wanted if key in found])
     return group
-
-
-def _exists(apps, app_label, model) -> bool:
-    # An app whose models come later in the migration graph (the sign-in services)
-    # gets its rights from its own migration, which calls this function again.
-    try:
-        apps.get_model(app_label, model)
-    except LookupError:
-        return False
-    return True
 
 
 def remove_mtm_staff_group(apps=global_apps, using=DEFAULT_DB_ALIAS):

@@ -17,6 +17,9 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Before the toolkit's first migration: its models point at the sign-in app's
+    # swapped ones, and until those exist no migration can build historical models.
+    run_before = [("oauth2_provider", "0001_initial")]
     dependencies = [
         ("accounts", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),

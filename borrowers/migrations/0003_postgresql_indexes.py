@@ -52,6 +52,9 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Before the toolkit's first migration: its models point at the sign-in app's
+    # swapped ones, and until those exist no migration can build historical models.
+    run_before = [("oauth2_provider", "0001_initial")]
     dependencies = [("borrowers", "0002_services_and_agreement")]
 
     operations = [

@@ -12,6 +12,9 @@ def agreement_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Before the toolkit's first migration: its models point at the sign-in app's
+    # swapped ones, and until those exist no migration can build historical models.
+    run_before = [("oauth2_provider", "0001_initial")]
 
     dependencies = [
         ('borrowers', '0003_postgresql_indexes'),

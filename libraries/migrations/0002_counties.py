@@ -10,6 +10,9 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Before the toolkit's first migration: its models point at the sign-in app's
+    # swapped ones, and until those exist no migration can build historical models.
+    run_before = [("oauth2_provider", "0001_initial")]
     dependencies = [("libraries", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

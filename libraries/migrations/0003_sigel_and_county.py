@@ -17,6 +17,9 @@ def counties_from_municipalities(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Before the toolkit's first migration: its models point at the sign-in app's
+    # swapped ones, and until those exist no migration can build historical models.
+    run_before = [("oauth2_provider", "0001_initial")]
     dependencies = [("libraries", "0002_counties")]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('borrowers', '0003_postgresql_indexes'),
+        ('borrowers', '0006_merge_permission'),
         # The toolkit's first migration only: its later ones depend on these swapped models.
         ('oauth2_provider', '0001_initial'),
     ]
