@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     SECOND_FACTOR_ADDED = "second_factor_added", _("two-step verification turned on")
     SECOND_FACTOR_RESET = "second_factor_reset", _("two-step verification reset")
     UNUSUAL_SEARCHES = "unusual_searches", _("unusually many searches")
+    IMPORTED = "imported", _("imported from the old register")
 
 
 #: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).

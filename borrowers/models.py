@@ -178,6 +178,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         send_credentials: bool = True,
         via: str | None = None,
         replaces: "Borrower | None" = None,
+        at=None,
     ) -> "Borrower":
         """Create a borrower from a create form: the agreement, the CREATED event and,
         when asked, the login details mail.
@@ -193,8 +194,12 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
 
         Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
         refuses the row; nothing is then written.
+
+        `at`: the registration time when it lies in the past (an account brought in
+        from the old register): the account's creation, its agreement and its
+        CREATED event are dated then, so that Statistik counts it in its month.
         """
-        now = timezone.now()
+        now = at or timezone.now()
         borrower = self.model(
             id_kind=identity.kind.value,
             identifier=identity.value,
@@ -224,7 +229,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
                 borrower.services.set(services)
                 door = {"via": via} if via else {}
                 link = {"replaces": str(replaces.code)} if replaces else {}
-                record(Action.CREATED, actor=by, borrower=borrower, **door, **link)
+                record(Action.CREATED, actor=by, borrower=borrower, at=at, **door, **link)
                 if send_credentials:
                     borrower._queue_credentials(by=by, **door)
         except IntegrityError as error:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "privacy",
     "stats",
     "project",  # the roof: URLs, start page, health, seed_demo (README, Project layout)
+    "imports",  # import_register, send_invitations: bringing the old register in
     "benchmarks",  # seed_scale and bench (docs/performance.md): no models, no URLs
 ]
 
@@ -151,6 +152,10 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Hashes brought in from the old register (registry/hashers.py, docs/import.md):
+    # checked at login, then re-hashed with Argon2.
+    "registry.hashers.LegacyBCryptPasswordHasher",
+    "registry.hashers.Argon2WrappedSSHAPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
