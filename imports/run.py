@@ -28,6 +28,7 @@ from borrowers.models import AlreadyRegistered, Borrower
 from borrowers.rules import email_taken_error
 from libraries.models import Library
 
+from .models import ImportedAccount
 from .reading import FileError, FileKind, SourceFile, open_source
 from .rows import (
     EMAIL_TWICE,
@@ -249,6 +250,7 @@ class Importer:
                 Borrower.objects.filter(pk=borrower.pk).update(
                     **{name: getattr(borrower, name) for name in fields}
                 )
+            ImportedAccount.objects.create(borrower=borrower)
             self.summary.imported += 1
         else:
             borrower = existing
@@ -294,6 +296,7 @@ class Importer:
             if values["password"]:
                 user.password = values["password"]
                 user.save(update_fields=["password"])
+            ImportedAccount.objects.create(staff=user)
             self.summary.imported += 1
         else:
             changed = [
