@@ -181,6 +181,7 @@ class Importer:
             self._check_twice(row)
             if source.kind is FileKind.STAFF:
                 judged = staff_rules.judge(row)
+                self._check_library(judged)
                 self._apply_staff(source, number, judged)
             else:
                 judged = borrower_rules.judge(row)
@@ -214,7 +215,7 @@ class Importer:
     def _check_library(self, judged) -> None:
         """The admin's upload is for one library: its main library and branches."""
         library = judged.values["library"]
-        if self.only_library is None or judged.values["protected"]:
+        if self.only_library is None or judged.values.get("protected"):
             return
         allowed = set(self.only_library.with_branches().values_list("pk", flat=True))
         if library.pk not in allowed:

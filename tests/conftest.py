@@ -41,6 +41,10 @@ def _mtm_staff_group():
         codename__in=[*applications.RIGHTS, *students.RIGHTS],
     )
     rights += Permission.objects.filter(content_type__app_label="stats", codename__in=stats.RIGHTS)
+    imports = importlib.import_module("imports.migrations.0003_mtm_staff_rights")
+    rights += Permission.objects.filter(
+        content_type__app_label="imports", codename__in=imports.RIGHTS
+    )
     group.permissions.set(rights)
 
 
