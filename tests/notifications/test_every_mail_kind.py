@@ -83,6 +83,9 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
     )
     student.approve(by=mtm)
     rejected_student.reject(by=mtm, reason="Studierna är för korta.")
+    invited_staff = StaffFactory(library=library_a, email="inbjuden@bibliotek.example")
+    invited_staff.set_unusable_password()
+    invited_staff.save(update_fields=["password"])
     return {
         MailKind.STUDENT_APPLICATION_APPROVED: (registrar.email, {"application": student.pk}),
         MailKind.STUDENT_APPLICATION_REJECTED: (
@@ -94,6 +97,8 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
         MailKind.STAFF_PASSWORD_CHANGED: (registrar.email, {"user": registrar.pk}),
         MailKind.BORROWER_PASSWORD_CHANGED: (borrower.email, {"borrower": borrower.pk}),
         MailKind.BORROWER_CREDENTIALS: (borrower.email, {"borrower": borrower.pk}),
+        MailKind.IMPORT_INVITATION: (borrower.email, {"borrower": borrower.pk}),
+        MailKind.STAFF_IMPORT_INVITATION: (invited_staff.email, {"user": invited_staff.pk}),
         MailKind.BORROWER_PASSWORD_RESET: (
             borrower.email,
             {"borrower": borrower.pk, "email_hash": keyed_hash(borrower.email.lower())},
