@@ -36,6 +36,9 @@ EXPECTED_RIGHTS = {
     "applications.change_branchapplication",
     # stats/migrations/0002: the national statistics.
     "stats.view_dailysnapshot",
+    # imports/migrations/0003: Importera låntagare.
+    "imports.add_importrun",
+    "imports.view_importrun",
     # applications/migrations/0005_i21: deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",
