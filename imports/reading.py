@@ -127,7 +127,8 @@ def open_source(path, name: str | None = None) -> SourceFile:
     """Read a file's header and tell its kind. Raises FileError."""
     path = Path(path)
     name = name or path.name
-    xlsx = path.read_bytes()[:4] == b"PK\x03\x04"
+    with path.open("rb") as handle:
+        xlsx = handle.read(4) == b"PK\x03\x04"  # a zip: XLSX
     try:
         if xlsx:
             from openpyxl import load_workbook
