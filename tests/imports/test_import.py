@@ -337,3 +337,17 @@ def test_a_file_without_the_columns_is_refused(library, tmp_path):
     summary = run(path)
 
     assert summary.errors == 1 and "Kontotyp" in summary.messages[0].text
+
+
+def test_nothing_of_a_rows_number_reaches_a_log(library, borrowers_file, caplog):
+    rows = [
+        borrower_row(),
+        borrower_row(**{"Person-/Samordningsnummer": ADULT[:-1] + "0", "E-post": "b@x.example"}),
+    ]
+    caplog.set_level("DEBUG")
+
+    call_command("import_register", str(borrowers_file(*rows)), "--commit")
+
+    assert Borrower.objects.count() == 1
+    assert not [r for r in caplog.records if ADULT[6:] in r.getMessage()]
+    assert not [r for r in caplog.records if ADULT[:-1] in r.getMessage()]
