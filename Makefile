@@ -10,7 +10,7 @@ MANAGE = $(PYTHON) manage.py
 # The bench's tooling (seed_scale, bench) is installed only by its own settings.
 BENCH_MANAGE = DJANGO_SETTINGS_MODULE=benchmarks.settings $(MANAGE)
 
-.PHONY: run test install uv lint messages check-messages bench worker screenshots e2e loadtest mutation
+.PHONY: run test install uv lint messages check-messages bench bench-import worker screenshots e2e loadtest mutation
 
 uv:
 	@test -x "$(UV)" || { \
@@ -72,6 +72,15 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) snapshot_statistics
 	$(BENCH_PRODUCTION) $(MANAGE) collectstatic --no-input -v 0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BENCH_PRODUCTION) $(BENCH_MANAGE) bench $(BENCH_ARGS)
+
+## make bench-import N=200000: generate a realistic file of N borrower rows (dirty ones among
+## them), import it on a PostgreSQL database of its own with production settings, and print
+## rows/s, peak memory and the ratio to a COPY of the same rows (docs/performance.md).
+IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench_import
+bench-import: install
+	$(PYTHON) -m benchmarks.createdb "$(IMPORT_DATABASE_URL)"
+	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(BENCH_PRODUCTION) $(MANAGE) bench_import --rows $(N)
 
 ## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/
 ## (a throw-away database; needs Chromium, as the browser tests do).

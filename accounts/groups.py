@@ -42,6 +42,8 @@ MTM_STAFF_PERMISSIONS = {
     ("stats", "dailysnapshot"): ["view"],
     # Sign-in services (Tjänster): MTM retires a client by deleting it.
     ("signin", "client"): ["view", "add", "change", "delete"],
+    # Importera låntagare: MTM uploads a library's file and confirms the import.
+    ("imports", "importrun"): ["view", "add"],
 }
 
 

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     SIGNIN_TOKEN_ISSUED = "signin_token_issued", _("service given tokens")
     SIGNIN_REFUSED = "signin_refused", _("sign-in to a service refused")
     MERGED = "merged", _("accounts merged")
+    IMPORTED = "imported", _("imported from the old register")
 
 
 #: detail["reason"] of a DELETED event made by the retention rule (privacy/retention.py).

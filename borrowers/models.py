@@ -228,9 +228,10 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         ("admin"); the events and the mail are the same. `replaces`: the LMA account
         this one replaces (Borrower.replace_with_personnummer), named in the CREATED
         event. `at`: when the registration happened, for history recorded afterwards
-        (the demo data's past registrations, record(at=…)); otherwise now. `language`:
-        the borrower's mail and own pages; the agreement recorded as
-        accepted is the text in force in that language.
+        (an account brought in from the old register, the demo data): the account's
+        creation, its agreement and its CREATED event are dated then, so that Statistik
+        counts it in its month; otherwise now. `language`: the borrower's mail and own
+        pages; the agreement recorded as accepted is the text in force in that language.
 
         Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
         refuses the row; nothing is then written.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "privacy",
     "stats",
     "project",  # the top layer: start page, health, the composed admin, demo data
+    "imports",  # import_register, send_invitations: bringing the old register in
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,10 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Hashes brought in from the old register (registry/hashers.py, docs/import.md):
+    # checked at login, then re-hashed with Argon2.
+    "registry.hashers.LegacyBCryptPasswordHasher",
+    "registry.hashers.Argon2WrappedSSHAPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

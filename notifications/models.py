@@ -30,6 +30,11 @@ class MailKind(models.TextChoices):
     BRANCH_APPLICATION_REJECTED = "application_branch_rejected", _("Branch application rejected")
     STUDENT_APPLICATION_APPROVED = "application_student_approved", _("Student application approved")
     STUDENT_APPLICATION_REJECTED = "application_student_rejected", _("Student application rejected")
+    IMPORT_INVITATION = "import_invitation", _("Invitation after the move from the old register")
+    STAFF_IMPORT_INVITATION = (
+        "staff_import_invitation",
+        _("Staff invitation after the move from the old register"),
+    )
 
 
 #: Mail to staff (registrars, MTM): always in Swedish. Every other kind goes to a

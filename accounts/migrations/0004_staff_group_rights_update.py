@@ -1,6 +1,6 @@
 """The MTM staff group's rights again, now that every model they name exists: merging
 borrower accounts, moving all of a library's borrowers, the sign-in services, the
-alerts of a protected identity typed at a registrar's door
+alerts of a protected identity typed at a registrar's door, the imports
 (accounts.groups.MTM_STAFF_PERMISSIONS, the one list)."""
 
 from django.db import migrations
@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
         ("transfers", "0002_library_move"),
         ("signin", "0001_initial"),
         ("audit", "0004_protected_lookup_alert"),
+        ("imports", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -41,6 +41,9 @@ EXPECTED_RIGHTS = {
     "applications.change_branchapplication",
     # The national statistics.
     "stats.view_dailysnapshot",
+    # Importera låntagare.
+    "imports.add_importrun",
+    "imports.view_importrun",
     # Deciding student applications.
     "applications.view_studentapplication",
     "applications.change_studentapplication",

@@ -90,6 +90,9 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
         door=LookupDoor.CREATE_ADULT,
         matched=LookupMatch.IDENTITY_NUMBER,
     )
+    invited_staff = StaffFactory(library=library_a, email="inbjuden@bibliotek.example")
+    invited_staff.set_unusable_password()
+    invited_staff.save(update_fields=["password"])
     return {
         MailKind.PROTECTED_LOOKUP: ("sakerhet@mtm.example", {"alert": alert.pk}),
         MailKind.STUDENT_APPLICATION_APPROVED: (registrar.email, {"application": student.pk}),
@@ -102,6 +105,8 @@ def samples(library_a, library_b, registrar, head_admin, registrar_b):
         MailKind.STAFF_PASSWORD_CHANGED: (registrar.email, {"user": registrar.pk}),
         MailKind.BORROWER_PASSWORD_CHANGED: (borrower.email, {"borrower": borrower.pk}),
         MailKind.BORROWER_CREDENTIALS: (borrower.email, {"borrower": borrower.pk}),
+        MailKind.IMPORT_INVITATION: (borrower.email, {"borrower": borrower.pk}),
+        MailKind.STAFF_IMPORT_INVITATION: (invited_staff.email, {"user": invited_staff.pk}),
         MailKind.BORROWER_PASSWORD_RESET: (
             borrower.email,
             {"borrower": borrower.pk, "email_hash": keyed_hash(borrower.email.lower())},
