@@ -80,7 +80,7 @@ IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench_import
 bench-import: install
 	$(PYTHON) -m benchmarks.createdb "$(IMPORT_DATABASE_URL)"
 	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(BENCH_PRODUCTION) $(MANAGE) bench_import --rows $(N)
+	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(BENCH_PRODUCTION) $(BENCH_MANAGE) bench_import --rows $(N)
 
 ## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/
 ## (a throw-away database; needs Chromium, as the browser tests do).
