@@ -21,10 +21,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from core.admin_tools import AutocompleteFilter, LibraryFilter
+from core.forms import NameFieldsMixin
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-from registry.admin_tools import AutocompleteFilter, LibraryFilter
-from registry.forms import NameFieldsMixin
 
 from . import mfa
 from .models import StaffUser, end_sessions_of

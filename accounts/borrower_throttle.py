@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.log import keyed_hash
-from registry.identity import normalise_identity
+from core.identity import normalise_identity
 
 from .models import LoginFailure
 

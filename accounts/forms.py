@@ -4,9 +4,9 @@ from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleFormMixin
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-from registry.forms import AccessibleFormMixin
 
 from .models import StaffUser
 from .resets import send_staff_reset, staff_accounts

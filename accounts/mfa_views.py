@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from registry.forms import Form
+from core.forms import Form
 
 from . import mfa
 

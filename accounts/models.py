@@ -5,8 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.identity import normalise_identity
-from registry.validators import validate_name
+from core.identity import normalise_identity
+from core.validators import validate_name
 
 
 class Role(models.TextChoices):

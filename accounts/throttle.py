@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 
-from registry.identity import normalise_identity
+from core.identity import normalise_identity
 
 
 def username(request, credentials) -> str:

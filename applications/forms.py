@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.forms import Form, ModelForm
 from libraries.models import Library, Municipality
-from registry.forms import Form, ModelForm
 
 from .models import BranchApplication
 
@@ -123,7 +123,7 @@ class AccountApplicationForm(Form):
             "course_taken",
             # The honeypot's hiding place: out of sight and out of the accessibility tree.
             Div(
-                Field(HONEYPOT, template="registry/field_plain.html"),
+                Field(HONEYPOT, template="core/field_plain.html"),
                 css_class="visually-hidden",
                 aria_hidden="true",
             ),

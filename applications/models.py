@@ -25,12 +25,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, StaffUser
+from core import languages
+from core.dates import validate_birth_date, validate_plausible_date
+from core.validators import validate_name
 from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-from registry import languages
-from registry.dates import validate_birth_date, validate_plausible_date
-from registry.validators import validate_name
 
 #: Anti-automation on the public form (security.md §5): at most this many stored
 #: applications per client address within RATE_WINDOW; more are silently discarded.

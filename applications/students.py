@@ -25,8 +25,8 @@ from borrowers.forms.wiring import (
     chosen_language,
 )
 from borrowers.rules import check_borrower_email
+from core.forms import Form
 from libraries.models import Library
-from registry.forms import Form
 
 from .models import StudentApplication
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import head_admin_required
+from core.forms import refused_save_message
 from libraries.forms import search_libraries
 from libraries.models import Library
-from registry.forms import refused_save_message
 
 from .forms import AccountApplicationForm, BranchApplicationForm
 from .models import AccountApplication, BranchApplication

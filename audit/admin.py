@@ -13,7 +13,7 @@ from django.contrib.admin.options import ShowFacets
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
+from core.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
 
 from .models import AuditEvent, ProtectedLookupAlert
 

@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
 from audit.models import Action
-from registry import languages
-from registry.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
-from registry.forms import refused_save_message
+from core import languages
+from core.admin_tools import AutocompleteFilter, LargeTablePaginator, LibraryFilter
+from core.forms import refused_save_message
 
 from .admin_duplicates import duplicates_view
 from .admin_extend import ExpiringWithinFilter, extend_validity
@@ -154,7 +154,7 @@ def changed_fields(borrower: Borrower, form) -> list[str]:
     return changed
 
 
-# Registered by the roof (project/admin.py), which adds what transfers and privacy bring.
+# Registered by the roof (portal/admin.py), which adds what transfers and privacy bring.
 class _RefusedRegistration:
     """The add form after the database refused its registration (a race): never
     valid again, so it is shown once more with everything typed. Its own checks

@@ -1,6 +1,6 @@
 """Who a borrower contacts about their account: the reminders and Mina sidor."""
 
-from registry.contact import MTM_CONTACT
+from core.contact import MTM_CONTACT
 
 from .models import Borrower
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
+from core import languages
+from core.dates import validate_birth_date, validate_plausible_date
+from core.validators import validate_name
 from notifications.mail import queue_mail
 from notifications.models import MailKind, OutgoingMail
-from registry import languages
-from registry.dates import validate_birth_date, validate_plausible_date
-from registry.validators import validate_name
 
 from . import credentials
 from .identity import (

@@ -14,7 +14,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.contact import mtm_contact_text
+from core.contact import mtm_contact_text
 
 from .identity import ADULT_AGE, Identity, Kind, years_ago
 from .models import Borrower, IdKind
@@ -26,7 +26,7 @@ CONTACT_MTM = _("The person cannot be registered here. Contact MTM: %(contact)s.
 
 
 def contact_mtm_error() -> forms.ValidationError:
-    """CONTACT_MTM with MTM's contact details (registry/contact.py), code "contact_mtm"."""
+    """CONTACT_MTM with MTM's contact details (core/contact.py), code "contact_mtm"."""
     return forms.ValidationError(
         CONTACT_MTM, code="contact_mtm", params={"contact": mtm_contact_text()}
     )

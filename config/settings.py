@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "django_tasks",
     "django_tasks_db",
-    "registry",
+    "core",
     "accounts",
     "libraries",
     "borrowers",
@@ -71,17 +71,17 @@ INSTALLED_APPS = [
     "applications",
     "privacy",
     "stats",
-    "project",  # the top layer: start page, health, the composed admin, demo data
+    "portal",  # the top layer: start page, health, the composed admin, demo data
     "imports",  # import_register, send_invitations: bringing the old register in
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "registry.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads a parameter: unencodable text, other charsets, deep JSON.
-    "registry.edge.RefuseUnreadableInputMiddleware",
+    "core.edge.RefuseUnreadableInputMiddleware",
     # Inside CSPMiddleware: widens form-action on a login that signs in to a service.
     "signin.middleware.SignInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,8 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.VerifiedSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
-    "registry.middleware.SessionLifetimeMiddleware",
-    "registry.middleware.NoStoreForPersonalDataMiddleware",
+    "core.middleware.SessionLifetimeMiddleware",
+    "core.middleware.NoStoreForPersonalDataMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must come last: it turns a lockout into the lockout page.
@@ -120,10 +120,10 @@ TEMPLATES = [
     },
 ]
 # Forms render through django-crispy-forms with the project's own template pack,
-# registry/templates/registry/ (docs/architecture.md, How to write a form): errors above
+# core/templates/core/ (docs/architecture.md, How to write a form): errors above
 # the input, hint and error tied to it, fieldsets with legends, no asterisks.
-CRISPY_ALLOWED_TEMPLATE_PACKS = ("registry",)
-CRISPY_TEMPLATE_PACK = "registry"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("core",)
+CRISPY_TEMPLATE_PACK = "core"
 # A field named in a layout that the form lacks is an error, not a silent gap.
 CRISPY_FAIL_SILENTLY = False
 # Widgets find our override of templates/django/forms/widgets/multiple_input.html.
@@ -158,10 +158,10 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    # Hashes brought in from the old register (registry/hashers.py, docs/import.md):
+    # Hashes brought in from the old register (core/hashers.py, docs/import.md):
     # checked at login, then re-hashed with Argon2.
-    "registry.hashers.LegacyBCryptPasswordHasher",
-    "registry.hashers.Argon2WrappedSSHAPasswordHasher",
+    "core.hashers.LegacyBCryptPasswordHasher",
+    "core.hashers.Argon2WrappedSSHAPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,7 +228,7 @@ AXES_SENSITIVE_PARAMETERS = [
 ]
 # Behind the proxies, the client address is the hop the outermost proxy appended.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "registry.identity.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.identity.client_address"
 
 LANGUAGE_CODE = "sv"
 # The borrower's languages (docs/languages.md): each one a catalogue in locale/ and
@@ -239,7 +239,7 @@ LANGUAGES = [
 ]
 # The source files whose strings a borrower reads (Mina sidor, the set-password pages,
 # borrower mail, the register extract): every language of LANGUAGES translates them
-# (manage.py catalog --locale en --missing; tests/registry/test_translations.py).
+# (manage.py catalog --locale en --missing; tests/core/test_translations.py).
 BORROWER_FACING_SOURCES = [
     "templates/base.html",
     "templates/400.html",
@@ -251,9 +251,9 @@ BORROWER_FACING_SOURCES = [
     "templates/partials/messages.html",
     "templates/partials/language_switch.html",
     "templates/django/forms/",
-    "registry/templates/registry/",
-    "registry/templatetags/",
-    "registry/forms.py",
+    "core/templates/core/",
+    "core/templatetags/",
+    "core/forms.py",
     "templates/selfservice/",
     "templates/privacy/_extract.html",
     "templates/libraries/_search_pagination.html",
@@ -290,7 +290,7 @@ SHORT_DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y %m %d", "%Y.%m.%d"]
-FORMAT_MODULE_PATH = ["registry.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -374,7 +374,7 @@ def _oidc_keys() -> tuple[str, list[str]]:
         r"-----BEGIN [A-Z ]*PRIVATE KEY-----.+?-----END [A-Z ]*PRIVATE KEY-----", inactive, re.S
     )
     if not current and DEBUG:
-        from registry.oidc_keys import development_key
+        from core.oidc_keys import development_key
 
         current = development_key(OIDC_DEV_KEY_FILE)
     return current, pems
@@ -401,7 +401,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {
         "openid": "OpenID Connect",
         "email": "E-mail address",
-        "registry": "Registry details",
+        "core": "Registry details",
     },
     "DEFAULT_SCOPES": ["openid"],
     # PKCE with S256 for every client; "plain" is refused.
@@ -449,7 +449,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Browser features no page may use (registry.middleware.PermissionsPolicyMiddleware);
+# Browser features no page may use (core.middleware.PermissionsPolicyMiddleware);
 # passkeys (WebAuthn) only from this site.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
@@ -488,8 +488,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact": {"()": "registry.logging.RedactIdentityNumbers"},
-        "redact_server": {"()": "registry.logging.RedactServerRequestLines"},
+        "redact": {"()": "core.logging.RedactIdentityNumbers"},
+        "redact_server": {"()": "core.logging.RedactServerRequestLines"},
     },
     "formatters": {
         "django.server": {

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("project.urls")),
+    path("", include("portal.urls")),
     path("", include("libraries.urls")),
     path("", include("applications.urls")),
     path("", include("privacy.urls")),

@@ -5,7 +5,7 @@ make e2e use this file):
 
 The access log writes the path only, never the query string (set-password and
 reset links carry their token there), and a token in the path of an older link is
-cut as in Django's own logs (registry/logging.py). No Referer either: it can hold
+cut as in Django's own logs (core/logging.py). No Referer either: it can hold
 another site's secrets. tests/security/test_access_logs.py runs the set-password
 flow through gunicorn with this file and greps the log for the token.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from registry.logging import redact_path
+from core.logging import redact_path
 
 # Behind the proxy (Caddy): compose publishes only the proxy, so any address may connect.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")

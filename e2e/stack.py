@@ -64,7 +64,7 @@ class Stack:
         self.totp_keys: dict[str, str] = {}  # staff email -> hex key of their app (enrol_totp)
         self._secret = secrets.token_urlsafe(50)
         # The OpenID Connect signing key, as production gives it (docs/oidc.md).
-        from registry.oidc_keys import new_private_key_pem
+        from core.oidc_keys import new_private_key_pem
 
         self.oidc_key = new_private_key_pem()
 

@@ -1,4 +1,4 @@
-"""The old register's password hashes as the registry stores them (registry/hashers.py).
+"""The old register's password hashes as the registry stores them (core/hashers.py).
 
 - bcrypt (`$2a$`, `$2b$`, `$2y$`, as Java and PHP write it) is kept as it is;
   `$2y$` is PHP's name for `$2b$`.
@@ -12,7 +12,7 @@ The first successful login re-hashes either with Argon2.
 import binascii
 import re
 
-from registry.hashers import Argon2WrappedSSHAPasswordHasher, LegacyBCryptPasswordHasher
+from core.hashers import Argon2WrappedSSHAPasswordHasher, LegacyBCryptPasswordHasher
 
 _BCRYPT = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 MAX_LENGTH = 128  # the password columns of Borrower and StaffUser

@@ -39,8 +39,8 @@ from borrowers.rules import (
     check_guardian_birth_date,
     check_valid_until,
 )
+from core.validators import validate_name
 from libraries.models import Library
-from registry.validators import validate_name
 
 from . import passwords
 

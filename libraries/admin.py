@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms import NameFieldsMixin
+from core.forms import NameFieldsMixin
 
 from .models import County, DirectorySync, Library, Municipality
 

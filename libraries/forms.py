@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms import Form
+from core.forms import Form
 
 from .models import Library
 

@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import validate_name
+from core.validators import validate_name
 
 
 class County(models.Model):

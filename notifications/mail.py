@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from registry import languages
+from core import languages
 
 from .models import MailKind, MailStatus, OutgoingMail
 

@@ -1,5 +1,5 @@
 """What MTM sees of the retention rule, last use and the register extract in the
-borrower admin (project/admin.py adds these to borrowers' admin)."""
+borrower admin (portal/admin.py adds these to borrowers' admin)."""
 
 from django.contrib import admin
 from django.db.models import F, Q

@@ -5,9 +5,9 @@ MTM in the admin). Answers JSON:
 
 - 401 {"error": "unauthorized"}: no token, an unknown one or a revoked one.
 - 400 {"error": "bad_request"}: e-mail or password missing, or a body that is not
-  a flat JSON object or form (nesting deeper than registry.edge.MAX_JSON_DEPTH is refused
+  a flat JSON object or form (nesting deeper than core.edge.MAX_JSON_DEPTH is refused
   before parsing, so no body can exhaust the parser), or text that cannot be encoded
-  (a lone surrogate). The edge middleware (registry/edge.py) answers the JSON cases
+  (a lone surrogate). The edge middleware (core/edge.py) answers the JSON cases
   before this view, unaudited and before the token is looked at.
 - 413 {"error": "too_large"}: a body over MAX_BODY_BYTES, refused before reading.
 - 429 {"error": "rate_limited"}: too many failures for this e-mail, or through
@@ -45,7 +45,7 @@ from accounts import borrower_throttle as throttle
 from audit.log import keyed_hash, record
 from audit.models import Action
 from borrowers.models import Borrower
-from registry.edge import MAX_JSON_BYTES, encodable, too_deep
+from core.edge import MAX_JSON_BYTES, encodable, too_deep
 
 from .login import FAILED, Outcome, check_login
 from .models import ServiceToken
@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
-#: The limits every JSON door shares (registry/edge.py, checked by its middleware
+#: The limits every JSON door shares (core/edge.py, checked by its middleware
 #: before any view): far more than the longest e-mail and password need.
 MAX_BODY_BYTES = MAX_JSON_BYTES
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.language import language_field
 from borrowers.forms.register import ChoosePasswordForm
-from registry.forms import Form
+from core.forms import Form
 
 EMAIL_ERRORS = {
     "required": _("Enter your e-mail address."),

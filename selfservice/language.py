@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from borrowers.models import Borrower
-from registry import languages
+from core import languages
 
 from . import session
 

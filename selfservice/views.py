@@ -21,9 +21,9 @@ from accounts import borrower_throttle as throttle
 from borrowers.credentials import RESET_MAX_AGE
 from borrowers.models import Borrower
 from borrowers.resets import send_borrower_reset
+from core import languages
 from libraries.forms import search_libraries
 from libraries.models import Library
-from registry import languages
 from transfers.models import TransferRefused, TransferRequest
 
 from . import session

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.forms.fields import SwedishDateField
-from registry.dates import validate_statistics_date
-from registry.forms import Form
+from core.dates import validate_statistics_date
+from core.forms import Form
 
 from .counting import default_range
 

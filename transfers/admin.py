@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.models import Borrower
+from core.forms import PlainIdModelChoiceField
 from libraries.models import Library
-from registry.forms import PlainIdModelChoiceField
 
 from .models import TransferRefused, TransferRequest
 
@@ -44,7 +44,7 @@ class MoveForm(forms.Form):
 
 
 class MoveByMtmAdminMixin:
-    """What transfers add to the borrower admin (project/admin.py): Flytta till
+    """What transfers add to the borrower admin (portal/admin.py): Flytta till
     bibliotek, MTM moving a borrower at once."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -1,4 +1,4 @@
-"""*Flytta alla låntagare* on a library's admin page (project/admin.py adds this to
+"""*Flytta alla låntagare* on a library's admin page (portal/admin.py adds this to
 the library admin): choose *Till bibliotek*, confirm with the counts and options,
 and the worker moves everyone (transfers/bulk.py); the progress is shown on the
 library's page."""
@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from borrowers.models import Borrower
+from core.forms import PlainIdModelChoiceField
 from libraries.models import Library
-from registry.forms import PlainIdModelChoiceField
 
 from . import bulk
 from .models import LibraryMove, LibraryMoveStatus

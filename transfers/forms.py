@@ -7,8 +7,8 @@ from borrowers.forms.language import LanguageFieldMixin
 from borrowers.forms.wiring import IdentityLookupMixin
 from borrowers.lookups import lookup_email_term
 from borrowers.rules import check_borrower_email
+from core.forms import Form
 from libraries.models import Library
-from registry.forms import Form
 
 
 class PullForm(IdentityLookupMixin, LanguageFieldMixin, Form):

@@ -23,10 +23,10 @@ from audit.log import record
 from audit.models import Action
 from borrowers.models import Borrower
 from borrowers.rules import check_borrower_email, email_taken_error
+from core import languages
 from libraries.models import Library
 from notifications.mail import queue_mail
 from notifications.models import MailKind
-from registry import languages
 
 
 class Status(models.TextChoices):

@@ -27,7 +27,7 @@ from borrowers.rules import (
     check_identifier_free,
     check_valid_until,
 )
-from registry.forms import ModelForm
+from core.forms import ModelForm
 
 
 class BorrowerAdminForm(LanguageFieldMixin, GuardianBirthDateMixin, ModelForm):

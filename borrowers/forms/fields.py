@@ -15,7 +15,7 @@ from borrowers.identity import (
     parse_personal_number,
     parse_temporary_number,
 )
-from registry.dates import validate_plausible_date
+from core.dates import validate_plausible_date
 
 
 class PersonalNumberField(forms.CharField):
@@ -77,7 +77,7 @@ class LmaNumberField(PersonalNumberField):
 
 class SwedishDateField(forms.DateField):
     """A date typed as ÅÅÅÅ-MM-DD (other common writings accepted), never a date picker.
-    Only a plausible date (registry/dates.py) unless other `validators` are given."""
+    Only a plausible date (core/dates.py) unless other `validators` are given."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validators", [validate_plausible_date])

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from registry import languages
+from core import languages
 
 
 def language_field(**overrides) -> forms.ChoiceField:

@@ -1,7 +1,7 @@
 """The pieces the borrower forms are built of (crispy layout objects), each defined
 once: the four create forms, the LMA → personnummer form and Redigera låntagare
 put them in their own order. A piece may name a field a form has only sometimes
-(the library choice, the guardian's name): registry.forms.prune leaves it out."""
+(the library choice, the guardian's name): core.forms.prune leaves it out."""
 
 from crispy_forms.layout import Fieldset, Layout
 from django.utils.translation import gettext_lazy as _

@@ -34,8 +34,8 @@ from borrowers.rules import (
     guardian_required,
     lma_to_personnummer_error,
 )
+from core.forms import Form
 from libraries.models import Library
-from registry.forms import Form
 
 
 class SearchForm(Form):

@@ -39,8 +39,8 @@ from borrowers.rules import (
     contact_mtm_error,
     guardian_required,
 )
+from core.forms import Form
 from libraries.models import Library
-from registry.forms import Form
 
 
 class LibraryChoiceField(forms.ModelChoiceField):

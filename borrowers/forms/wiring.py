@@ -25,7 +25,7 @@ from borrowers.rules import check_guardian_birth_date, guardian_required
 
 #: The general error when the database refused a borrower's save that the form's
 #: checks passed and, checked again, the form finds nothing to name
-#: (registry.forms.refused_save_message).
+#: (core.forms.refused_save_message).
 SAVE_REFUSED = _("The borrower could not be saved. Try again.")
 
 

@@ -34,7 +34,7 @@ from borrowers.models import Borrower
 from borrowers.paging import ordered_ids
 from borrowers.policy import EXPIRY_NOTICE_DAYS
 from borrowers.search import recall_search, run_search
-from registry.forms import refused_save_message
+from core.forms import refused_save_message
 
 from .common import borrowers_for, get_borrower
 

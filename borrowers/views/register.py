@@ -17,8 +17,8 @@ from borrowers.forms.register import CREATE_FORMS, ChoosePasswordForm, replaceme
 from borrowers.forms.wiring import SAVE_REFUSED
 from borrowers.models import AgreementText, AlreadyRegistered, Borrower, IdKind
 from borrowers.signals import found_at_another_library
-from registry import languages
-from registry.forms import refused_save_message
+from core import languages
+from core.forms import refused_save_message
 
 from .common import get_borrower
 

@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // extends the session (a POST to the keep-alive address). <body> carries
 // data-session-timeout (seconds without a request until the session ends),
 // data-session-warning (seconds of warning), data-keep-alive-url, data-login-url
-// and data-csrf-token (registry/templatetags/session_timeout.py).
+// and data-csrf-token (core/templatetags/session_timeout.py).
 function sessionTimeoutWarning(body) {
   var timeout = Number(body.dataset.sessionTimeout);
   var template = document.getElementById("session-timeout-template");

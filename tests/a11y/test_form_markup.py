@@ -342,7 +342,7 @@ def test_every_date_field_states_its_format_in_the_hint():
     from django import forms as django_forms
     from django.apps import apps
 
-    from registry.forms import AccessibleFormMixin
+    from core.forms import AccessibleFormMixin
 
     for config in apps.get_app_configs():
         for module in ("forms", "forms.register", "forms.manage"):

@@ -1,5 +1,5 @@
 """Every form renders through django-crispy-forms with the project's template pack
-(registry/templates/registry/), which carries the markup contract of
+(core/templates/core/), which carries the markup contract of
 test_form_markup.py: a page that fell back to Django's own form templates
 (`{{ form }}`, `field.as_field_group`) would lose errors above the input and the
 "(frivilligt)" marks without anyone noticing."""
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template
 
-from registry.forms import AccessibleFormMixin, Form
+from core.forms import AccessibleFormMixin, Form
 
 from .dom import parse
 from .test_form_markup import FORM_PAGES, fields_of, log_in, world  # noqa: F401 (a fixture)
@@ -83,7 +83,7 @@ def house_forms():
         for form_class in subclasses(AccessibleFormMixin)
         # The floor's base classes, the admin's own forms (also those the admin's
         # modelform_factory makes in django.forms.models) and the tests' are not pages.
-        if not form_class.__module__.startswith(("registry.", "tests.", "django."))
+        if not form_class.__module__.startswith(("core.", "tests.", "django."))
         and not form_class.__module__.endswith("admin")
     }
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.log import keyed_hash
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower, ExpiryReminder, NotDuplicate, Service
+from core.admin_tools import LargeTablePaginator
 from notifications.models import MailKind, OutgoingMail
-from registry.admin_tools import LargeTablePaginator
 from tests.factories import PERSONNUMMER, BorrowerFactory, LibraryFactory
 
 CHANGELIST = reverse("admin:borrowers_borrower_changelist")

@@ -23,8 +23,8 @@ PASSWORD = "gamla-lösenordet-1"
 def _production_hashers(settings):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
-        "registry.hashers.LegacyBCryptPasswordHasher",
-        "registry.hashers.Argon2WrappedSSHAPasswordHasher",
+        "core.hashers.LegacyBCryptPasswordHasher",
+        "core.hashers.Argon2WrappedSSHAPasswordHasher",
     ]
 
 

@@ -76,7 +76,7 @@ VIEW_FILES = [
     "borrowers/views/manage.py",
     "borrowers/views/register.py",
     "libraries/views.py",
-    "project/views.py",
+    "portal/views.py",
     "transfers/views.py",
     "selfservice/views.py",
 ]

@@ -212,7 +212,7 @@ def test_caddy_logs_no_token_and_keeps_the_admin_to_mtms_network(tmp_path):
     ],
 )
 def test_djangos_log_lines_lose_the_token(line):
-    from registry.logging import redact
+    from core.logging import redact
 
     assert not re.search(r"diwk03|ty0f6oQe4", redact(line))
 

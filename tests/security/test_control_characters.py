@@ -1,11 +1,11 @@
 """Names and the texts that place a person or a library refuse control and invisible
-characters with one validator (registry/validators.py validate_name) and a Swedish
+characters with one validator (core/validators.py validate_name) and a Swedish
 message: on the forms (by field name) and on the models (so the admin is covered)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.validators import validate_name
+from core.validators import validate_name
 from tests.borrowers.register.conftest import create_url, published, valid_data  # noqa: F401
 
 CONTROL = (

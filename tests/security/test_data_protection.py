@@ -22,7 +22,7 @@ from django.views.debug import SafeExceptionReporterFilter
 from audit.log import record
 from audit.models import Action, AuditEvent
 from borrowers.models import Borrower, ExpiryReminder
-from registry.logging import RedactIdentityNumbers, redact
+from core.logging import RedactIdentityNumbers, redact
 from tests.factories import TEST_PASSWORD, BorrowerFactory
 
 from .conftest import BORROWER, MEMBER_PASSWORD, MTM_STAFF, REGISTRAR_A, REGISTRAR_B, log_in_as

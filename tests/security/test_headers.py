@@ -2,7 +2,7 @@
 error pages), and the production settings as a deployment really reads them:
 HSTS, __Host- cookies that are Secure, HttpOnly and SameSite.
 
-(tests/registry/test_settings.py checks check --deploy and the login page's CSP.)
+(tests/core/test_settings.py checks check --deploy and the login page's CSP.)
 """
 
 import json
@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.registry.test_settings import PRODUCTION, manage
+from tests.core.test_settings import PRODUCTION, manage
 
 from .conftest import BORROWER, MTM_SUPERUSER, REGISTRAR_A, log_in_as
 

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField, SwedishDateField
-from registry.dates import validate_birth_date, validate_plausible_date
-from registry.edge import RefuseUnreadableInputMiddleware, encodable, json_problem
-from registry.validators import validate_name
+from core.dates import validate_birth_date, validate_plausible_date
+from core.edge import RefuseUnreadableInputMiddleware, encodable, json_problem
+from core.validators import validate_name
 
 
 def _budget(n: int):

@@ -1,6 +1,6 @@
 """No input makes a server error: unencodable text is refused at the edge once for
-every door (registry/edge.py), Statistik and every date field keep to a plausible range
-(registry/dates.py), and the passkey endpoints get the login check's JSON limits."""
+every door (core/edge.py), Statistik and every date field keep to a plausible range
+(core/dates.py), and the passkey endpoints get the login check's JSON limits."""
 
 from datetime import date
 
@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from registry.dates import EARLIEST_DATE, latest_date, validate_plausible_date
-from registry.edge import MAX_JSON_BYTES, MAX_JSON_DEPTH, json_problem, too_deep
+from core.dates import EARLIEST_DATE, latest_date, validate_plausible_date
+from core.edge import MAX_JSON_BYTES, MAX_JSON_DEPTH, json_problem, too_deep
 from selfservice.models import ServiceToken
 from tests.borrowers.register.conftest import create_url, published, valid_data  # noqa: F401
 

@@ -1,7 +1,7 @@
 """runserver's request log holds no secret: an unread body that the server reads as the
 next "request line" (a login form with a password) is never written, a real request
 line keeps only its method, path (query cut) and version, and an address is redacted
-also when percent-encoded (registry/logging.py)."""
+also when percent-encoded (core/logging.py)."""
 
 import logging
 import os
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.logging import (
+from core.logging import (
     UNREADABLE,
     RedactIdentityNumbers,
     RedactServerRequestLines,

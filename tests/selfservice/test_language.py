@@ -23,7 +23,7 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 PAGES = [
     "selfservice:details",
     "selfservice:change_password",
-    "selfservice:extract",
+    "privacy:borrower_extract",
     "selfservice:transfer",
     "selfservice:change_language",
 ]
@@ -80,11 +80,11 @@ def test_the_register_extract_shows_the_language_and_the_agreement_accepted(
     borrower.set_password(PASSWORD)
     borrower.save()
     login(client, email="reg@post.example")
-    page = client.get(reverse("selfservice:extract")).content.decode()
+    page = client.get(reverse("privacy:borrower_extract")).content.decode()
     assert "<dt>Language</dt><dd>English</dd>" in page
     assert "MTM&#x27;s lending rules for Legimus" in page
     assert not swedish_in(page, data=data(borrower))
-    as_file = client.get(reverse("selfservice:extract") + "?format=json").json()
+    as_file = client.get(reverse("privacy:borrower_extract") + "?format=json").json()
     assert as_file["account"]["language"] == "English"
     assert as_file["agreement"]["text"] == AgreementText.current("en").text
 
@@ -202,7 +202,7 @@ def test_registrar_pages_and_the_admin_stay_swedish_with_an_english_cookie(
     registrar_client, mtm_staff, client
 ):
     registrar_client.cookies[COOKIE] = "en"
-    page = registrar_client.get(reverse("libraries:start"))
+    page = registrar_client.get(reverse("portal:start"))
     assert html_lang(page) == ("sv", "ltr")
     assert page["Content-Language"] == "sv"
     client.force_login(mtm_staff)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from jwcrypto import jwk
 from oauth2_provider.settings import oauth2_settings
 
-from registry.oidc_keys import development_key, new_private_key_pem
+from core.oidc_keys import development_key, new_private_key_pem
 from signin.models import Client
 from tests.admin.conftest import mtm_client, mtm_user  # noqa: F401 (fixtures)
 

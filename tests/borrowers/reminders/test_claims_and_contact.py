@@ -11,8 +11,8 @@ from audit.models import AuditEvent
 from borrowers import reminders
 from borrowers.contact import contact_for
 from borrowers.models import ExpiryReminder
+from core.contact import MTM_CONTACT
 from notifications.models import OutgoingMail
-from registry.contact import MTM_CONTACT
 from tests.factories import BorrowerFactory, LibraryFactory
 
 pytestmark = pytest.mark.django_db

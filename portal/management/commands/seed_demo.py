@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from project.demo import seed
+from portal.demo import seed
 
 
 class Command(BaseCommand):

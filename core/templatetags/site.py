@@ -7,7 +7,7 @@ from pathlib import Path
 from django import template
 from django.conf import settings
 
-from registry.contact import MTM_CONTACT, mtm_contact_text
+from core.contact import MTM_CONTACT, mtm_contact_text
 
 register = template.Library()
 

@@ -1,11 +1,11 @@
 """Names that look blank or turn the text around are refused on every form that
-takes a name, with a clear Swedish error (registry/validators.py)."""
+takes a name, with a clear Swedish error (core/validators.py)."""
 
 import pytest
 from django.urls import reverse
 
 from borrowers.models import Borrower
-from registry.validators import validate_name
+from core.validators import validate_name
 from tests.admin.conftest import superuser_client  # noqa: F401 (a fixture)
 from tests.admin.test_borrower_admin import form_data as admin_borrower_data
 from tests.admin.test_staff_admin import change_data as admin_staff_data

@@ -15,7 +15,7 @@ class SessionLifetimeMiddleware:
     limit) only once SESSION_REFRESH_FRACTION of the idle limit has passed since the
     last save, whenever it is saved anyway, and on every keep-alive ping. Between saves
     the session ends SESSION_COOKIE_AGE after its REFRESHED time, and the timeout
-    warning is told that time (registry/templatetags/session_timeout.py), never more.
+    warning is told that time (core/templatetags/session_timeout.py), never more.
     """
 
     KEY = "auth_time"

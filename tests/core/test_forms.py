@@ -4,7 +4,7 @@ import pytest
 from django import forms
 
 from borrowers.models import Service
-from registry.forms import Form
+from core.forms import Form
 
 HOSTILE = ["١٩١٢١٢١٢١٢١٢" * 50, "9" * 40, "1; DROP TABLE", "<script>"]
 

@@ -48,7 +48,7 @@ def test_no_file_names_a_work_item():
 def test_the_checks_see_the_project_and_leave_out_migrations():
     seen = {path.relative_to(ROOT).as_posix() for path in checked_files()}
     assert {"README.md", "Makefile", "pyproject.toml", "docs/architecture.md"} <= seen
-    assert "tests/registry/test_docs.py" in seen
+    assert "tests/core/test_docs.py" in seen
     assert not any("/migrations/" in name for name in seen)
 
 

@@ -29,7 +29,7 @@ def test_the_compiled_catalogue_is_up_to_date(tmp_path):
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed")
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     """Re-extract into a copy of the project's catalogue: nothing new may appear."""
-    copy = tmp_path / "project"
+    copy = tmp_path / "portal"
     shutil.copytree(
         ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "db.sqlite3*")
     )

@@ -1,4 +1,4 @@
-"""The demo data (`manage.py seed_demo`, project/demo/): the README's accounts log in,
+"""The demo data (`manage.py seed_demo`, portal/demo/): the README's accounts log in,
 every borrower, request and account comes through its door's workflow, and a rerun
 brings the demo state back without duplicating anything."""
 
@@ -17,7 +17,7 @@ from audit.models import Action, AuditEvent
 from borrowers.models import Borrower
 from libraries.models import Library
 from notifications.models import OutgoingMail
-from project.demo.staff import DEMO_PASSWORD
+from portal.demo.staff import DEMO_PASSWORD
 from transfers.models import Status, TransferRequest
 
 DATA = Path(__file__).parents[1] / "data"

@@ -77,8 +77,8 @@ def prune(layout_object, present) -> bool:
 
 class AccessibleFormMixin(NameFieldsMixin):
     """House rules for every form (accessibility.md §3): no browser validation
-    bubbles, Bootstrap classes on widgets; the template pack (registry/templates/
-    registry/) ties hints and errors to the input. Model choices by id accept plain
+    bubbles, Bootstrap classes on widgets; the template pack (core/templates/
+    core/) ties hints and errors to the input. Model choices by id accept plain
     ids only; names are checked by validate_name.
 
     The form's structure is its `layout()`, rendered with `{% crispy form %}`; the

@@ -96,7 +96,7 @@ def test_the_image_leaves_the_tooling_and_local_state_out():
         ".env",
         "db.sqlite3",
         "db.sqlite3-wal",
-        "registry/__pycache__/settings.cpython-311.pyc",
+        "core/__pycache__/settings.cpython-311.pyc",
         ".pytest_cache/README.md",
         ".ruff_cache/CACHEDIR.TAG",
         ".hypothesis/examples",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.mail import queue_mail
 from notifications.models import MailKind, MailStatus, OutgoingMail
-from project import health
+from portal import health
 
 pytestmark = pytest.mark.django_db
 

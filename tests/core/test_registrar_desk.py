@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from borrowers.forms.fields import LmaNumberField, PersonalNumberField
-from registry.forms import Form
+from core.forms import Form
 from tests.factories import BorrowerFactory
 from transfers.models import TransferRequest
 

@@ -9,8 +9,8 @@ from accounts.decorators import registrar_required
 from applications.models import pending_account_applications
 from borrowers.models import Borrower
 from borrowers.policy import EXPIRY_NOTICE_DAYS
-from project import health
-from registry.middleware import refresh_idle_timeout
+from core.middleware import refresh_idle_timeout
+from portal import health
 from selfservice import session as borrower_session
 from transfers.models import TransferRequest
 

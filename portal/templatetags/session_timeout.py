@@ -2,7 +2,7 @@
 
 `{% session_timeout_attributes %}` on <body> tells static/js/app.js how long the
 session lives without a further request (the idle limit from its last save, which is
-not always this request: registry/middleware.py) and where to ping to extend it, for
+not always this request: core/middleware.py) and where to ping to extend it, for
 a logged-in staff member or borrower; for anyone else it renders nothing.
 """
 
@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
 
-from registry.middleware import idle_seconds_left
+from core.middleware import idle_seconds_left
 from selfservice import session as borrower_session
 
 register = template.Library()

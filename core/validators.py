@@ -10,7 +10,7 @@ control characters (ESC sequences, BEL, CR/LF, C1 controls) reach terminals, CSV
 files and mail headers. Joiners inside a name (U+200C/U+200D, needed in Persian and
 Indic scripts) are fine: only a name of nothing else is refused.
 
-The forms attach the rule by field name (NAME_FIELDS, registry.forms.NameFieldsMixin);
+The forms attach the rule by field name (NAME_FIELDS, core.forms.NameFieldsMixin);
 the models carry it as a field validator, so the admin is covered too.
 """
 
@@ -29,7 +29,7 @@ BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 #: Joiners that belong inside words of some scripts: allowed within a name.
 JOINERS = frozenset("\u200c\u200d")
 
-#: Form fields that name a person or a library (registry.forms.NameFieldsMixin checks them).
+#: Form fields that name a person or a library (core.forms.NameFieldsMixin checks them).
 NAME_FIELDS = frozenset(
     {
         "first_name",
