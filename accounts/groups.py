@@ -6,7 +6,7 @@ the audit log and the mail queue (changing mail = sending failed mail again);
 viewing counties and municipalities (SCB's list is loaded, not edited); viewing
 and deciding applications ("change" is the right to decide: the records
 themselves are read-only in the admin); viewing the national statistics. No
-delete right but on sign-in services (a retired client goes): borrowers are deleted through the registrar UI or by a
+delete right at all: borrowers are deleted through the registrar UI or by a
 superuser, staff accounts are deactivated, the audit log is append-only and a
 decision on an application stays recorded.
 
@@ -40,8 +40,8 @@ MTM_STAFF_PERMISSIONS = {
     ("applications", "branchapplication"): ["view", "change"],
     ("applications", "studentapplication"): ["view", "change"],
     ("stats", "dailysnapshot"): ["view"],
-    # Sign-in services (Tjänster): MTM retires a client by deleting it.
-    ("signin", "client"): ["view", "add", "change", "delete"],
+    # Sign-in services (Tjänster).
+    ("signin", "client"): ["view", "add", "change"],
     # Importera låntagare: MTM uploads a library's file and confirms the import.
     ("imports", "importrun"): ["view", "add"],
 }

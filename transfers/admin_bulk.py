@@ -56,13 +56,6 @@ class MoveAllForm(forms.Form):
 class MoveAllAdminMixin:
     """What transfers add to the library admin."""
 
-    def get_search_fields(self, request):
-        fields = list(super().get_search_fields(request))
-        # By sigel too, where libraries have one.
-        if any(f.name == "sigel" for f in Library._meta.get_fields()) and "sigel" not in fields:
-            fields.append("sigel")
-        return fields
-
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "move_all"]
 

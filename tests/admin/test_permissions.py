@@ -56,7 +56,6 @@ EXPECTED_RIGHTS = {
     "signin.view_client",
     "signin.add_client",
     "signin.change_client",
-    "signin.delete_client",
 }
 
 

@@ -357,6 +357,13 @@ EXPECTED = {
     "admin:stats_dailysnapshot_csv": (GET_ONLY, admin()),
     "admin:stats_dailysnapshot_publication": (GET_ONLY, admin()),
     "admin:applications_studentapplication_decide": (GET_ONLY, admin()),
+    # Slå ihop konton (a right of its own, MTM-personal has it).
+    "admin:borrowers_borrower_merge": (GET_ONLY, admin()),
+    # Flytta alla låntagare, from a library's page.
+    "admin:libraries_library_move_all": (GET_ONLY, admin()),
+    # Importera låntagare: the report of a checked file; confirming is POST only.
+    "admin:imports_importrun_report": (GET_ONLY, admin()),
+    "admin:imports_importrun_confirm": (POST_ONLY, admin()),
 }
 
 # --- sample objects for URL arguments ------------------------------------------------
@@ -428,6 +435,12 @@ def subjects(name, pattern, w) -> dict[str, dict]:
         "admin:stats_dailysnapshot_csv": lambda: {"lan": {"table": "lan"}},
         "admin:stats_dailysnapshot_publication": lambda: {"kommuner": {"table": "kommuner"}},
         "accounts:set_password_link": lambda: {"any": {"uidb64": "MQ"}},
+        "admin:borrowers_borrower_merge": lambda: {
+            "a-and-b": {"first": borrowers["a"].pk, "second": borrowers["b"].pk}
+        },
+        "admin:libraries_library_move_all": lambda: {"a": {"object_id": w.library_a.pk}},
+        "admin:imports_importrun_report": lambda: {"a": {"pk": _import_run(w).pk}},
+        "admin:imports_importrun_confirm": lambda: {"a": {"pk": _import_run(w).pk}},
         "accounts:password_reset_confirm": lambda: {
             "valid": _staff_reset_kwargs(w.staff[REGISTRAR_A]),
             "invalid": {"uidb64": "MQ", "token": "ogiltig-lank"},
@@ -445,6 +458,14 @@ def subjects(name, pattern, w) -> dict[str, dict]:
     if arguments == {"object_id"} and name.startswith("admin:borrowers_borrower_"):
         return {s: {"object_id": b.pk} for s, b in borrowers.items()}
     pytest.fail(f"Choose sample objects for the arguments {sorted(arguments)} of {name}")
+
+
+def _import_run(w):
+    from imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        library=w.library_a, file_name="lantagare.csv", content=b"", report="Fil;Rad\r\n"
+    )
 
 
 def _student_application(w):
