@@ -33,6 +33,7 @@ BORROWER_COLUMNS = (
     "Registrerad",
     "Senast inloggad",
     "Lösenordshash",
+    "Språk",
 )
 #: Columns a file may leave out; every other column of its kind is required.
 OPTIONAL_COLUMNS = frozenset(
@@ -46,6 +47,7 @@ OPTIONAL_COLUMNS = frozenset(
         "Registrerad",
         "Senast inloggad",
         "Giltighetstid t.o.m.",
+        "Språk",
     }
 )
 

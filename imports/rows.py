@@ -14,6 +14,7 @@ message belongs to. The differences from a form are history's own (docs/import.m
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -90,6 +91,21 @@ class RowProblems(Exception):
     def __init__(self, problems):
         super().__init__("row refused")
         self.problems = problems
+
+
+def read_language(problems: "Problems", row: dict) -> str | None:
+    """The optional *Språk* column: a language code of settings.LANGUAGES (sv, en), any
+    letter case; empty: not given (a new account gets Swedish, an imported one keeps its)."""
+    text = row.get("Språk", "").strip().casefold()
+    if not text:
+        return None
+    codes = [code for code, _name in settings.LANGUAGES]
+    if text not in codes:
+        problems.add(
+            "Språk", gettext("Write one of the languages %(codes)s.") % {"codes": ", ".join(codes)}
+        )
+        return None
+    return text
 
 
 @dataclass
@@ -389,6 +405,7 @@ class BorrowerRules:
             if email is not None and staff_email_taken(email):
                 problems.add("E-post", gettext(STAFF_EMAIL_TAKEN))
 
+        language = read_language(problems, row)
         problems.raise_if_any()
         return Judged(
             values={
@@ -406,6 +423,7 @@ class BorrowerRules:
                 "at": at,
                 "last_login": last_login,
                 "password": password,
+                "language": language,
             },
             warnings=problems.warnings,
             existing=existing,

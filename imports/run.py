@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -105,6 +106,7 @@ UPDATED_FIELDS = (
     "guardian_name",
     "registered_as_minor",
     "last_login",
+    "language",
 )
 
 
@@ -236,6 +238,7 @@ class Importer:
         password = values.pop("password")
         existing = judged.existing
         if existing is None:
+            values["language"] = values["language"] or settings.LANGUAGE_CODE
             try:
                 borrower = Borrower.objects.register(
                     by=None, send_credentials=False, via="import", **values
@@ -265,6 +268,8 @@ class Importer:
                 "registered_as_minor": values["minor"],
                 "last_login": last_login or existing.last_login,
             }
+            if values["language"]:
+                changes["language"] = values["language"]
             changed = borrower.update_details(by=self.by, services=values["services"], **changes)
             if not changed:
                 self.summary.unchanged += 1

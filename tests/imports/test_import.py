@@ -351,3 +351,20 @@ def test_nothing_of_a_rows_number_reaches_a_log(library, borrowers_file, caplog)
     assert Borrower.objects.count() == 1
     assert not [r for r in caplog.records if ADULT[6:] in r.getMessage()]
     assert not [r for r in caplog.records if ADULT[:-1] in r.getMessage()]
+
+
+def test_the_optional_language_column_sets_the_borrowers_language(library, borrowers_file):
+    english = borrower_row(**{"Språk": " EN "})
+    swedish = borrower_row(
+        **{"Person-/Samordningsnummer": ADULT_2, "E-post": "bo@post.example", "Språk": ""}
+    )
+    assert run(borrowers_file(english, swedish)).imported == 2
+    assert Borrower.objects.get(identifier=ADULT).language == "en"
+    assert Borrower.objects.get(identifier=ADULT_2).language == "sv"
+
+    # A later file may change it; a language the registry does not offer is an error.
+    summary = run(borrowers_file(borrower_row(**{"Språk": "sv"})))
+    assert summary.updated == 1 and Borrower.objects.get(identifier=ADULT).language == "sv"
+    summary = run(borrowers_file(borrower_row(**{"Språk": "fr"})))
+    assert summary.errors == 1
+    assert Borrower.objects.get(identifier=ADULT).language == "sv"
