@@ -6,8 +6,9 @@ MTM chooses, field by field (MERGE_FIELDS), which account each value of the kept
 account comes from; user groups default to both accounts' union. The result is
 checked by the rules of its kind (forms/merge.py feeds it to the admin form's
 rules). Everything that points at the other account is re-pointed to the kept
-one (RELATIONS: a test fails when a model pointing at borrowers is added without
-an entry here); the other account is deleted with a DELETED event naming the kept
+one, or deleted where it cannot become the kept one's (the other's sign-in tokens
+and `sub`, a notice about its end date) (RELATIONS: a test fails when a model
+pointing at borrowers is added without an entry here); the other account is deleted with a DELETED event naming the kept
 one, and the kept account gets a MERGED event naming the other, so its history
 (the admin's *Historik*) also shows the other account's events: the audit log is
 append-only and its rows are never rewritten. One mail tells the person, at the
@@ -159,6 +160,16 @@ def _drop(model_label: str, field: str):
     return handle
 
 
+def _imported_account(keep, other, by):
+    """The record that an account came from the old register: the kept account keeps
+    its own; it takes the other's when it has none (invitations go by it)."""
+    model = apps.get_model("imports.ImportedAccount")
+    if model._base_manager.filter(borrower=keep).exists():
+        model._base_manager.filter(borrower=other).delete()
+    else:
+        model._base_manager.filter(borrower=other).update(borrower=keep)
+
+
 def _services(keep, other, by):
     """The user groups are chosen (the union by default) and set on the kept account."""
 
@@ -176,6 +187,14 @@ RELATIONS = {
     # A notice about the deleted account's end date: the kept account has its own,
     # which a new end date voids (privacy/retention.py).
     "privacy.deletionnotice.borrower": _drop("privacy.DeletionNotice", "borrower"),
+    # Sign-in (OpenID Connect): the other account's codes and tokens stop working,
+    # its refresh tokens included; the kept account keeps its own `sub`.
+    "signin.grant.user": _drop("signin.Grant", "user"),
+    "signin.accesstoken.user": _drop("signin.AccessToken", "user"),
+    "signin.refreshtoken.user": _drop("signin.RefreshToken", "user"),
+    "signin.idtoken.user": _drop("signin.IDToken", "user"),
+    "signin.subject.borrower": _drop("signin.Subject", "borrower"),
+    "imports.importedaccount.borrower": _imported_account,
 }
 
 

@@ -401,7 +401,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {
         "openid": "OpenID Connect",
         "email": "E-mail address",
-        "core": "Registry details",
+        "registry": "Registry details",
     },
     "DEFAULT_SCOPES": ["openid"],
     # PKCE with S256 for every client; "plain" is refused.

@@ -24,11 +24,11 @@ SERVICES = CLAIM_NAMESPACE + "services"
 CLAIM_SCOPES = {
     "sub": "openid",
     "email": "email",
-    KIND: "core",
-    ADULT: "core",
-    LIBRARY: "core",
-    VALID_UNTIL: "core",
-    SERVICES: "core",
+    KIND: "registry",
+    ADULT: "registry",
+    LIBRARY: "registry",
+    VALID_UNTIL: "registry",
+    SERVICES: "registry",
 }
 
 

@@ -82,9 +82,10 @@ def house_forms():
         form_class
         for form_class in subclasses(AccessibleFormMixin)
         # The floor's base classes, the admin's own forms (also those the admin's
-        # modelform_factory makes in django.forms.models) and the tests' are not pages.
+        # modelform_factory makes in django.forms.models, and the rules checks built
+        # on them, never rendered) and the tests' are not pages.
         if not form_class.__module__.startswith(("core.", "tests.", "django."))
-        and not form_class.__module__.endswith("admin")
+        and not any(base.__module__.endswith("admin") for base in form_class.__mro__)
     }
 
 

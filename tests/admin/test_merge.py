@@ -232,3 +232,20 @@ def test_the_merge_mail_is_in_swedish(mtm_user, pair):
     first, second = pair
     merge.merge(keep=first, other=second, by=mtm_user, sources={})
     assert OutgoingMail.objects.filter(kind=MailKind.ACCOUNTS_MERGED).count() == 1
+
+
+def test_the_record_of_an_imported_account_follows_unless_the_kept_has_its_own(
+    mtm_user, pair, library_a
+):
+    from imports.models import ImportedAccount
+
+    first, second = pair
+    imported = ImportedAccount.objects.create(borrower=second)
+    kept = merge.merge(keep=first, other=second, by=mtm_user, sources={})
+    imported.refresh_from_db()
+    assert imported.borrower == kept
+
+    third = BorrowerFactory(library=library_a)
+    ImportedAccount.objects.create(borrower=third)
+    merge.merge(keep=kept, other=third, by=mtm_user, sources={})
+    assert list(ImportedAccount.objects.values_list("pk", "borrower")) == [(imported.pk, kept.pk)]
