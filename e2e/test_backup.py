@@ -31,7 +31,7 @@ def test_backup_and_restore_keep_borrowers_audit_log_and_queued_mail(stack, smtp
     wait_until(lambda: mail_rows(stack, STAFF)[0][1] >= 1, "the attempt recorded")
 
     connection = ["-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres"]
-    dump = stack.tmp / "core.dump"
+    dump = stack.tmp / "registry.dump"
     subprocess.run(
         [pg_bin("pg_dump"), *connection, "-Fc", "-f", str(dump), "registry_e2e"], check=True
     )

@@ -182,7 +182,7 @@ def _audit_retention():
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('core.audit_retention', 'on', true)")
+                cursor.execute("SELECT set_config('registry.audit_retention', 'on', true)")
         yield
 
 

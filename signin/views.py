@@ -68,7 +68,7 @@ def scope_descriptions() -> dict[str, str]:
     return {
         "openid": _("An identifier for you that the service can recognise you by next time"),
         "email": _("Your e-mail address"),
-        "core": _(
+        "registry": _(
             "What kind of account you have, whether you are an adult, your library, "
             "how long your account is valid and which services you have"
         ),

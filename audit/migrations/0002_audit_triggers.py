@@ -17,7 +17,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
-    IF current_setting('core.audit_retention', true) = 'on'
+    IF current_setting('registry.audit_retention', true) = 'on'
        AND OLD.at < now() - interval '1 year' THEN
         IF TG_OP = 'DELETE' THEN
             RETURN OLD;

@@ -44,7 +44,7 @@ print(summary.line(), flush=True)
 def _database(tmp_path) -> tuple[str, callable]:
     """A database URL the child process can use, and how to count borrowers in it."""
     if connection.vendor == "sqlite":
-        path = tmp_path / "core.sqlite3"
+        path = tmp_path / "registry.sqlite3"
         connection.ensure_connection()
         target = sqlite3.connect(path)
         connection.connection.backup(target)
