@@ -271,7 +271,9 @@ def merge(*, keep, other, by, sources: dict[str, int], services=None) -> Borrowe
         if {service.pk for service in values["services"]} != old_services:
             changed.append("services")
         record(Action.MERGED, actor=by, borrower=keep, fields=changed, merged_from=str(other.code))
-        queue_mail(MailKind.ACCOUNTS_MERGED, to=keep.email, borrower=keep.pk)
+        queue_mail(
+            MailKind.ACCOUNTS_MERGED, to=keep.email, language=keep.language, borrower=keep.pk
+        )
     return keep
 
 

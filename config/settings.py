@@ -262,6 +262,7 @@ BORROWER_FACING_SOURCES = [
     "templates/mail/_base.html",
     "templates/mail/borrower_",
     "templates/mail/expiry_reminder.",
+    "templates/mail/import_invitation.",
     "templates/mail/transfer_",
     "selfservice/",
     "privacy/extract.py",

@@ -66,7 +66,10 @@ def send_invitations(*, per_hour=DEFAULT_PER_HOUR, library=None, dry_run=False) 
         staff = [a.staff for a in batch if a.staff_id]
         # The link's fingerprint includes the time login details were sent.
         Borrower.objects.filter(pk__in=[b.pk for b in borrowers]).update(credentials_sent_at=now)
-        queue_mails(MailKind.IMPORT_INVITATION, [(b.email, {"borrower": b.pk}) for b in borrowers])
+        queue_mails(
+            MailKind.IMPORT_INVITATION,
+            [(b.email, {"borrower": b.pk}, b.language) for b in borrowers],
+        )
         queue_mails(MailKind.STAFF_IMPORT_INVITATION, [(u.email, {"user": u.pk}) for u in staff])
         for borrower in borrowers:
             record(Action.CREDENTIALS_SENT, borrower=borrower, via="invitation")

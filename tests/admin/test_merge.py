@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core import mail as outbox
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,7 +232,8 @@ def test_merging_is_a_permission_of_its_own(client, pair):
 def test_the_merge_mail_is_in_swedish(mtm_user, pair):
     first, second = pair
     merge.merge(keep=first, other=second, by=mtm_user, sources={})
-    assert OutgoingMail.objects.filter(kind=MailKind.ACCOUNTS_MERGED).count() == 1
+    [queued] = OutgoingMail.objects.filter(kind=MailKind.ACCOUNTS_MERGED)
+    assert queued.language == "sv"
 
 
 def test_the_record_of_an_imported_account_follows_unless_the_kept_has_its_own(
@@ -249,3 +251,13 @@ def test_the_record_of_an_imported_account_follows_unless_the_kept_has_its_own(
     ImportedAccount.objects.create(borrower=third)
     merge.merge(keep=kept, other=third, by=mtm_user, sources={})
     assert list(ImportedAccount.objects.values_list("pk", "borrower")) == [(imported.pk, kept.pk)]
+
+
+def test_the_merge_mail_is_in_the_kept_accounts_language(mtm_user, pair):
+    first, second = pair
+    Borrower.objects.filter(pk=first.pk).update(language="en")
+    first.refresh_from_db()
+    merge.merge(keep=first, other=second, by=mtm_user, sources={})
+    [queued] = OutgoingMail.objects.filter(kind=MailKind.ACCOUNTS_MERGED)
+    assert queued.language == "en"
+    assert outbox.outbox[-1].subject == "Your two Legimus accounts are now one"

@@ -45,6 +45,19 @@ def test_accounts_without_a_password_are_invited_once(imported):
     assert kinds == [MailKind.IMPORT_INVITATION] * 4 + [MailKind.STAFF_IMPORT_INVITATION]
 
 
+def test_each_invitation_is_in_its_borrowers_language_and_staff_get_swedish(imported):
+    english = Borrower.objects.get(email="p1@post.example")
+    Borrower.objects.filter(pk=english.pk).update(language="en")
+    send_invitations(per_hour=100)
+
+    languages = dict(OutgoingMail.objects.values_list("to", "language"))
+    assert languages.pop("p1@post.example") == "en"
+    assert set(languages.values()) == {"sv"}  # the other borrowers and the registrar
+    [sent] = [m for m in mail.outbox if m.to == ["p1@post.example"]]
+    assert sent.subject == "The talking-book register has moved. Choose your password"
+    assert sent.extra_headers["Content-Language"] == "en"
+
+
 def test_at_most_n_an_hour_however_often_it_runs(imported):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
