@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, count
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -458,6 +459,7 @@ BORROWER_COLUMNS = [
     "agreement_accepted_by_id",
     "created_by_id",
     "library_id",
+    "language",
 ]
 NULL = "\\N"
 
@@ -567,6 +569,7 @@ def _borrowers(cursor, generator, libs, staff, total, result) -> None:
                         str(registrar.pk),
                         str(registrar.pk),
                         str(library),
+                        settings.LANGUAGE_CODE,
                     ]
                 )
             )

@@ -116,6 +116,8 @@ def _credentials(request) -> tuple[str, str] | None:
             data = json.loads(body or b"{}")
             if not isinstance(data, dict):
                 return None
+            if any(isinstance(value, dict | list) for value in data.values()):
+                return None  # a flat object only, as the OpenAPI document says
         else:
             data = request.POST
     except RequestDataTooBig as too_big:

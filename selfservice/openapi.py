@@ -32,15 +32,23 @@ def _error(code: str, description: str) -> dict:
 CREDENTIALS = {
     "type": "object",
     "required": ["email", "password"],
+    # A flat object: other members are ignored, but an object or array anywhere is refused.
+    "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
     "properties": {
         "email": {
             "type": "string",
             "minLength": 1,
             "maxLength": MAX_EMAIL_LENGTH,
-            "pattern": r"\S",
+            # Not only white space, and no NUL (no stored value holds one).
+            "pattern": r"^[^\u0000]*\S[^\u0000]*$",
             "description": "Compared without surrounding white space, in any case.",
         },
-        "password": {"type": "string", "minLength": 1, "maxLength": MAX_PASSWORD_LENGTH},
+        "password": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_PASSWORD_LENGTH,
+            "pattern": r"^[^\u0000]+$",
+        },
     },
 }
 
