@@ -130,8 +130,6 @@ def _credentials(request) -> tuple[str, str] | None:
     email = email.strip()
     if not encodable(email) or not encodable(password):
         return None  # a lone surrogate (the middleware refuses them first)
-    if "\x00" in email or "\x00" in password:
-        return None  # PostgreSQL cannot compare text holding NUL (found by the properties)
     if not email or not password:
         return None
     if len(email) > MAX_EMAIL_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
@@ -171,6 +169,11 @@ def authenticate(request):
         _audit(token, "bad_request")
         return JsonResponse({"error": "bad_request"}, status=400)
     email, password = credentials
+    if "\x00" in email or "\x00" in password:
+        # No account's e-mail or password holds NUL (and PostgreSQL cannot compare text
+        # that does): the answer for any other wrong login, with nothing looked up.
+        _audit(token, Outcome.INVALID.value)
+        return JsonResponse({"ok": False, "reason": Outcome.INVALID.value})
 
     source = throttle.api_source(token.pk)
     if throttle.is_locked(throttle.Channel.API, email=email, source=source):

@@ -39,15 +39,13 @@ CREDENTIALS = {
             "type": "string",
             "minLength": 1,
             "maxLength": MAX_EMAIL_LENGTH,
-            # Not only white space, and no NUL (no stored value holds one).
-            "pattern": r"^[^\u0000]*\S[^\u0000]*$",
+            "pattern": r"\S",
             "description": "Compared without surrounding white space, in any case.",
         },
         "password": {
             "type": "string",
             "minLength": 1,
             "maxLength": MAX_PASSWORD_LENGTH,
-            "pattern": r"^[^\u0000]+$",
         },
     },
 }

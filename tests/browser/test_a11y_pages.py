@@ -70,6 +70,7 @@ EXCLUDED = {
     "accounts:mfa_enrol": "tests/browser/test_second_factor.py",
     "accounts:mfa_recovery_codes": "POST only; the codes page: tests/browser/test_second_factor.py",
     "portal:healthz": "the health check's plain text, not a page",
+    "selfservice:language": "POST only: sets the language cookie and goes back to the page",
     "portal:keep_alive": "POST only: renews the session, no content",
     # The public applications: axe on every state in tests/browser/test_applications.py.
     "applications:library_search": "tests/browser/test_applications.py",
@@ -359,6 +360,7 @@ CASES: list[Case] = [
     Case("ms-details", L, url("selfservice:details"), ("selfservice:details",)),
     Case("ms-password", L, url("selfservice:change_password"), ("selfservice:change_password",)),
     Case("ms-extract", L, url("privacy:borrower_extract"), ("privacy:borrower_extract",)),
+    Case("ms-language", L, url("selfservice:change_language"), ("selfservice:change_language",)),
     Case("ms-password--errors", L, url("selfservice:change_password"),
          ("selfservice:change_password",), press("Spara")),
     Case("ms-forgot", A, url("selfservice:forgot_password"), ("selfservice:forgot_password",)),

@@ -270,3 +270,10 @@ def test_rate_limited_calls_are_audited(client, borrower, service_token):
     for _ in range(4):
         call_api(client, service_token.plain, password="fel")
     assert AuditEvent.objects.filter(detail__outcome="rate_limited").count() == 1
+
+
+def test_a_nul_in_the_email_or_password_is_a_wrong_login_not_an_error(client, service_token):
+    for email, password in (("lena\x00@post.example", PASSWORD), ("lena@post.example", "\x00")):
+        response = call_api(client, service_token.plain, email=email, password=password)
+        assert response.status_code == 200
+        assert response.json() == {"ok": False, "reason": "invalid_credentials"}
