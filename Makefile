@@ -10,7 +10,7 @@ MANAGE = $(PYTHON) manage.py
 # The bench's tooling (seed_scale, bench) is installed only by its own settings.
 BENCH_MANAGE = DJANGO_SETTINGS_MODULE=benchmarks.settings $(MANAGE)
 
-.PHONY: run test install uv lint messages check-messages bench bench-import worker screenshots e2e loadtest mutation
+.PHONY: run test install uv lint messages check-messages bench bench-import bench-move worker screenshots e2e loadtest mutation
 
 uv:
 	@test -x "$(UV)" || { \
@@ -81,6 +81,14 @@ bench-import: install
 	$(PYTHON) -m benchmarks.createdb "$(IMPORT_DATABASE_URL)"
 	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(BENCH_PRODUCTION) $(BENCH_MANAGE) bench_import --rows $(N)
+
+## make bench-move N=10000: Flytta alla låntagare on a PostgreSQL database of its own with
+## production settings: N borrowers moved by the worker's job, timed (docs/performance.md).
+MOVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench_move
+bench-move: install
+	$(PYTHON) -m benchmarks.createdb "$(MOVE_DATABASE_URL)"
+	DATABASE_URL="$(MOVE_DATABASE_URL)" $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL="$(MOVE_DATABASE_URL)" $(BENCH_PRODUCTION) $(BENCH_MANAGE) bench_move --borrowers $(N)
 
 ## make screenshots: the main pages at 1280 and 320 px from the demo data, into docs/screenshots/
 ## (a throw-away database; needs Chromium, as the browser tests do).

@@ -1,6 +1,16 @@
 """*Flytta alla låntagare*: a library's borrowers move to another library in the
-worker, each through MTM's single move (TransferRequest.move_by_mtm: audited,
-mailed, a pending request withdrawn).
+worker, a batch at a time through MTM's move (TransferRequest.move_many_by_mtm,
+whose one borrower is TransferRequest.move_by_mtm: the same rule and the same
+records, each move audited and mailed, a pending request withdrawn).
+
+A batch is a fixed number of queries however large (12 statements): the batch
+picked and locked here (SELECT … FOR UPDATE, which skips a borrower pulled away
+meanwhile), read fresh under its locks by the move, its pending requests fetched,
+locked and withdrawn in one UPDATE with one INSERT of their events, the borrowers
+moved in one UPDATE, and one INSERT each of the pulled transfer rows, the audit
+events (audit.log.record_many) and the mails (notifications.mail.queue_mails: the
+rows, and one task that gives each mail its own delivery task in the worker).
+10,000 borrowers in under 4 s on PostgreSQL (make bench-move, docs/performance.md).
 
 Resumable and exactly-once: the job (LibraryMove) is processed in batches by
 borrower id; each batch's moves, their mails and the job's progress commit in one
@@ -21,7 +31,7 @@ from borrowers.models import Borrower
 
 from .models import LibraryMove, LibraryMoveStatus, TransferRequest
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 
 
 def counts(library) -> dict:
@@ -50,10 +60,10 @@ def start(*, from_library, to_library, by, deactivate_staff: bool, deactivate_li
 
 
 @task()
-def run_library_move(job_id: int) -> str:
+def run_library_move(job_id: int, *, batch_size: int = BATCH_SIZE) -> str:
     """Run (or resume) a job to its end, one batch per transaction."""
     while True:
-        result = run_batch(job_id)
+        result = run_batch(job_id, batch_size=batch_size)
         if result != "more":
             return result
 
@@ -71,16 +81,19 @@ def run_batch(job_id: int, *, batch_size: int = BATCH_SIZE) -> str:
             return "gone"
         if job.status == LibraryMoveStatus.DONE:
             return "done"
+        # Locked as they are picked: one that a registrar pulls away meanwhile is
+        # skipped (PostgreSQL re-checks the WHERE clause after waiting for its lock).
         batch = list(
             Borrower.objects.with_library()
             .filter(library=job.from_library, pk__gt=job.last_borrower)
+            .select_for_update(of=("self",))
+            .only("pk")
             .order_by("pk")[:batch_size]
         )
         if not batch:
             _finish(job)
             return "done"
-        for borrower in batch:
-            TransferRequest.move_by_mtm(borrower, to_library=job.to_library, by=job.requested_by)
+        TransferRequest.move_many_by_mtm(batch, to_library=job.to_library, by=job.requested_by)
         job.status = LibraryMoveStatus.RUNNING
         job.last_borrower = batch[-1].pk
         job.moved += len(batch)

@@ -19,13 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.log import record
+from audit.log import record, record_many
 from audit.models import Action
 from borrowers.models import Borrower
 from borrowers.rules import check_borrower_email, email_taken_error
 from core import languages
 from libraries.models import Library
-from notifications.mail import queue_mail
+from notifications.mail import queue_mail, queue_mails
 from notifications.models import MailKind
 
 
@@ -271,7 +271,7 @@ class TransferRequest(models.Model):
         if not self._claim(Status.ACCEPTED, by=by):
             return False
         from_library = borrower.library
-        _move(borrower, to_library=self.to_library)
+        _move([borrower], to_library=self.to_library)
         record(
             Action.TRANSFER_ACCEPTED,
             actor=by,
@@ -318,16 +318,19 @@ class TransferRequest(models.Model):
         borrower = _lock(self.borrower)
         if not self._claim(Status.CANCELLED, by=by):
             return False
-        record(
-            Action.TRANSFER_CANCELLED,
-            actor=by,
-            borrower=borrower,
-            library=borrower.library,
-            to_library=self.to_library_id,
-            transfer=str(self.code),
-            reason=reason,
-        )
+        record(Action.TRANSFER_CANCELLED, actor=by, **self._cancelled(borrower, reason))
         return True
+
+    def _cancelled(self, borrower: Borrower, reason: str) -> dict:
+        """The TRANSFER_CANCELLED event's keywords (besides the actor): cancel() and
+        the withdrawal in a move by MTM (_withdraw_pending) record the same event."""
+        return {
+            "borrower": borrower,
+            "library": borrower.library,
+            "to_library": self.to_library_id,
+            "transfer": str(self.code),
+            "reason": reason,
+        }
 
     # -- Pulling a borrower to one's own library ----------------------------------
 
@@ -381,7 +384,7 @@ class TransferRequest(models.Model):
         from_library = borrower.library
         try:
             with transaction.atomic():
-                _move(borrower, to_library=to_library, email=email, language=language)
+                _move([borrower], to_library=to_library, email=email, language=language)
         except IntegrityError:
             # borrower_email_ci_unique: someone took the address a moment ago. Any other
             # constraint is a bug and stays an error: never "the address is taken".
@@ -389,9 +392,9 @@ class TransferRequest(models.Model):
                 raise
             _check_email(email, by=by, borrower=borrower)
             raise TransferRefused({"email": [email_taken_error()]}, code="email_taken") from None
-        transfer = cls._record_move(
-            borrower,
-            from_library=from_library,
+        (transfer,) = cls._record_moves(
+            [borrower],
+            from_libraries={borrower.pk: from_library},
             by=by,
             fields=[
                 "library",
@@ -415,22 +418,39 @@ class TransferRequest(models.Model):
     @transaction.atomic
     def move_by_mtm(cls, borrower: Borrower, *, to_library, by) -> "TransferRequest":
         """MTM moves a borrower to any active library at once (the handbook's
-        "contact MTM" cases), recorded like a pull; a pending request is withdrawn."""
-        borrower = _lock(borrower)
-        if not borrower.has_library:
-            raise TransferRefused(_("This account cannot be moved. Contact MTM."), code="protected")
-        if borrower.library_id == to_library.pk:
-            raise TransferRefused(
-                _("The borrower already belongs to that library."), code="same_library"
-            )
-        for pending in cls.objects.pending().filter(borrower=borrower):
-            pending.borrower = borrower
-            pending.cancel(by=by, reason="moved_by_mtm")
-        from_library = borrower.library
-        _move(borrower, to_library=to_library)
-        return cls._record_move(
-            borrower,
-            from_library=from_library,
+        "contact MTM" cases), recorded like a pull; a pending request is withdrawn.
+        One borrower of move_many_by_mtm: the same rule, rows, events and mail."""
+        (transfer,) = cls.move_many_by_mtm([borrower], to_library=to_library, by=by)
+        return transfer
+
+    @classmethod
+    @transaction.atomic
+    def move_many_by_mtm(cls, borrowers, *, to_library, by) -> list["TransferRequest"]:
+        """MTM moves borrowers to `to_library` at once, all or none: for each, a pending
+        request is withdrawn (TRANSFER_CANCELLED, reason "moved_by_mtm"), then a pulled
+        transfer row, a TRANSFER_PULLED event and a mail, as for one move by MTM.
+
+        In a fixed number of queries however many (*Flytta alla låntagare* moves a
+        batch at a time, transfers/bulk.py): one SELECT … FOR UPDATE of the borrowers
+        (by id, so two batches never deadlock), one of their pending requests, one
+        UPDATE each, one INSERT each of transfer rows, events and mails. Raises
+        TransferRefused, moving nobody, when one of them cannot be moved."""
+        borrowers = _lock_many(borrowers)
+        for borrower in borrowers:
+            if not borrower.has_library:
+                raise TransferRefused(
+                    _("This account cannot be moved. Contact MTM."), code="protected"
+                )
+            if borrower.library_id == to_library.pk:
+                raise TransferRefused(
+                    _("The borrower already belongs to that library."), code="same_library"
+                )
+        cls._withdraw_pending(borrowers, by=by, reason="moved_by_mtm")
+        from_libraries = {borrower.pk: borrower.library for borrower in borrowers}
+        _move(borrowers, to_library=to_library)
+        return cls._record_moves(
+            borrowers,
+            from_libraries=from_libraries,
             by=by,
             fields=["library"],
             detail={"by": "mtm"},
@@ -438,38 +458,78 @@ class TransferRequest(models.Model):
         )
 
     @classmethod
-    def _record_move(cls, borrower, *, from_library, by, fields, detail, mail=None):
-        """A move that has happened: its accepted request row, audit event and mail."""
-        now = timezone.now()
-        transfer = cls.objects.create(
-            borrower=borrower,
-            from_library=from_library,
-            to_library=borrower.library,
-            requested_by=by,
-            requested_at=now,
-            status=Status.ACCEPTED,
-            decided_by=by,
-            decided_at=now,
-            pulled=True,
+    def _withdraw_pending(cls, borrowers, *, by, reason: str) -> None:
+        """Withdraw the locked borrowers' pending requests (at most one each), as
+        cancel() would: the request rows are locked after the borrowers' (the module's
+        lock order), so no decision can come between; no mail."""
+        by_pk = {borrower.pk: borrower for borrower in borrowers}
+        pending = list(
+            cls.objects.pending()
+            .filter(borrower_id__in=by_pk)
+            .select_for_update(of=("self",))
+            .order_by("pk")
         )
-        record(
-            Action.TRANSFER_PULLED,
+        if not pending:
+            return
+        cls.objects.filter(pk__in=[request.pk for request in pending]).update(
+            status=Status.CANCELLED, decided_by=by, decided_at=timezone.now()
+        )
+        record_many(
+            Action.TRANSFER_CANCELLED,
+            [request._cancelled(by_pk[request.borrower_id], reason) for request in pending],
             actor=by,
-            borrower=borrower,
-            library=borrower.library,
-            fields=fields,
-            from_library=from_library.pk,
-            transfer=str(transfer.code),
-            **detail,
         )
-        queue_mail(
+
+    @classmethod
+    def _record_moves(
+        cls, borrowers, *, from_libraries: dict, by, fields, detail, mail=None
+    ) -> list["TransferRequest"]:
+        """Moves that have happened: for each borrower (now at the new library) its
+        accepted request row, audit event and mail, a single INSERT each."""
+        now = timezone.now()
+        transfers = cls.objects.bulk_create(
+            [
+                cls(
+                    borrower=borrower,
+                    from_library=from_libraries[borrower.pk],
+                    to_library=borrower.library,
+                    requested_by=by,
+                    requested_at=now,
+                    status=Status.ACCEPTED,
+                    decided_by=by,
+                    decided_at=now,
+                    pulled=True,
+                )
+                for borrower in borrowers
+            ]
+        )
+        record_many(
+            Action.TRANSFER_PULLED,
+            [
+                {
+                    "borrower": transfer.borrower,
+                    "library": transfer.borrower.library,
+                    "fields": fields,
+                    "from_library": transfer.from_library.pk,
+                    "transfer": str(transfer.code),
+                    **detail,
+                }
+                for transfer in transfers
+            ],
+            actor=by,
+        )
+        _queue_mails(
             MailKind.TRANSFER_PULLED,
-            to=borrower.email,
-            language=borrower.language,
-            transfer=transfer.pk,
-            **(mail or {}),
+            [
+                (
+                    transfer.borrower.email,
+                    {"transfer": transfer.pk, **(mail or {})},
+                    transfer.borrower.language,
+                )
+                for transfer in transfers
+            ],
         )
-        return transfer
+        return transfers
 
 
 def _lock(borrower: Borrower) -> Borrower:
@@ -482,18 +542,53 @@ def _lock(borrower: Borrower) -> Borrower:
     )
 
 
+def _lock_many(borrowers) -> list[Borrower]:
+    """The borrowers' rows, fresh and locked as _lock does, in one query and in id
+    order (two batches locking overlapping rows wait instead of deadlocking).
+    Borrower.DoesNotExist, as from _lock, when one of them is gone."""
+    pks = sorted({borrower.pk for borrower in borrowers})
+    locked = list(
+        Borrower.objects.select_for_update(of=("self",))
+        .select_related("library")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    if len(locked) != len(pks):
+        raise Borrower.DoesNotExist("Borrower matching query does not exist.")
+    return locked
+
+
 def _move(
-    borrower: Borrower, *, to_library, email: str | None = None, language: str | None = None
+    borrowers: list[Borrower],
+    *,
+    to_library,
+    email: str | None = None,
+    language: str | None = None,
 ) -> None:
-    """Only the columns a move changes: a concurrent edit of names keeps its values."""
+    """Only the columns a move changes, one UPDATE for all: a concurrent edit of names
+    keeps its values. A new e-mail address is for one borrower only (it is unique)."""
+    if email is not None and len(borrowers) != 1:
+        raise ValueError("A new e-mail address moves one borrower only.")
     changes = {"library": to_library, "updated_at": timezone.now()}
     if email is not None:
         changes["email"] = email
     if language is not None:
         changes["language"] = language
-    Borrower.objects.filter(pk=borrower.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(borrower, name, value)
+    Borrower.objects.filter(pk__in=[borrower.pk for borrower in borrowers]).update(**changes)
+    for borrower in borrowers:
+        for name, value in changes.items():
+            setattr(borrower, name, value)
+
+
+def _queue_mails(kind: MailKind, mails: list[tuple[str, dict, str]]) -> None:
+    """Queue the mails of one step: one mail (a single move, a pull) with its own
+    delivery task at once (queue_mail); a batch's with queue_mails (the rows in one
+    INSERT, one task that gives each its delivery task in the worker)."""
+    if len(mails) == 1:
+        to, context, language = mails[0]
+        queue_mail(kind, to=to, language=language, **context)
+    elif mails:
+        queue_mails(kind, mails)
 
 
 def _check_email(email: str, *, by, borrower: Borrower) -> None:

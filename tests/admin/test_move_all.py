@@ -1,8 +1,10 @@
 """*Flytta alla låntagare*: MTM moves every borrower of a library to another, in the
-worker, each through MTM's single move; resumable and exactly-once."""
+worker, a batch at a time through MTM's move; resumable and exactly-once."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
@@ -11,7 +13,13 @@ from libraries.models import Library
 from notifications.models import MailKind, OutgoingMail
 from tests.factories import BorrowerFactory, StaffFactory
 from transfers import bulk
-from transfers.models import LibraryMove, LibraryMoveStatus, Status, TransferRequest
+from transfers.models import (
+    LibraryMove,
+    LibraryMoveStatus,
+    Status,
+    TransferRefused,
+    TransferRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,16 +115,17 @@ def test_a_killed_job_resumes_without_moving_or_mailing_anyone_twice(
         deactivate_staff=False,
         deactivate_library=False,
     )
-    real_move = TransferRequest.move_by_mtm.__func__
+    real_move = TransferRequest.move_many_by_mtm.__func__
     calls = []
 
-    def dying(cls, borrower, **kwargs):
-        calls.append(borrower.pk)
-        if len(calls) == 3:  # the worker dies in the middle of the second batch
+    def dying(cls, borrowers, **kwargs):
+        calls.append([borrower.pk for borrower in borrowers])
+        moved = real_move(cls, borrowers, **kwargs)
+        if len(calls) == 2:  # the worker dies in the middle of the second batch
             raise SystemExit("killed")
-        return real_move(cls, borrower, **kwargs)
+        return moved
 
-    monkeypatch.setattr(TransferRequest, "move_by_mtm", classmethod(dying))
+    monkeypatch.setattr(TransferRequest, "move_many_by_mtm", classmethod(dying))
     assert bulk.run_batch(job.pk, batch_size=2) == "more"
     with pytest.raises(SystemExit):
         bulk.run_batch(job.pk, batch_size=2)
@@ -159,3 +168,107 @@ def test_the_library_itself_and_inactive_ones_are_refused(mtm_client, branch_a, 
         response = mtm_client.post(url(branch_a), {"to_library": target.pk, "confirm": "1"})
         assert response.status_code == 200 and 'class="errornote"' in response.content.decode()
     assert not LibraryMove.objects.exists()
+
+
+def _left_by_the_move(borrower):
+    """What a move by MTM left for one borrower: their transfer rows, audit events and
+    mails, with their own ids and times replaced by what they point to."""
+    borrower = Borrower.objects.get(pk=borrower.pk)
+    transfers = list(TransferRequest.objects.filter(borrower=borrower).order_by("pk"))
+    names = {str(t.code): "the move" if t.pulled else "the request" for t in transfers}
+    names |= {t.pk: "the move" if t.pulled else "the request" for t in transfers}
+    rows = [
+        (
+            t.from_library_id,
+            t.to_library_id,
+            t.requested_by_id,
+            t.status,
+            t.decided_by_id,
+            t.decided_at is not None,
+            t.pulled,
+        )
+        for t in transfers
+    ]
+    events = [
+        (
+            e.action,
+            e.actor_id,
+            e.actor_role,
+            e.library_id,
+            e.fields,
+            {k: names.get(v, v) if k == "transfer" else v for k, v in e.detail.items()},
+        )
+        for e in AuditEvent.objects.filter(borrower_code=borrower.code).order_by("at", "pk")
+    ]
+    mails = [
+        (
+            m.kind,
+            m.language,
+            m.status,
+            {k: names.get(v, v) if k == "transfer" else v for k, v in m.context.items()},
+        )
+        for m in OutgoingMail.objects.filter(to=borrower.email).order_by("pk")
+    ]
+    return borrower.library_id, rows, events, mails
+
+
+def test_a_batch_writes_for_each_borrower_what_a_single_move_writes(
+    mtm_user, branch_a, library_a, library_c
+):
+    """The batch (move_many_by_mtm) and MTM's single move (move_by_mtm) leave the same
+    rows, audit events (a withdrawn request's too) and mails, borrower by borrower."""
+    single, *batched = BorrowerFactory.create_batch(4, library=branch_a, language="en")
+    for person in (single, batched[1]):
+        TransferRequest.request(person, to_library=library_c, by=None)
+
+    TransferRequest.move_by_mtm(single, to_library=library_a, by=mtm_user)
+    moved = TransferRequest.move_many_by_mtm(batched, to_library=library_a, by=mtm_user)
+
+    assert [t.borrower_id for t in moved] == sorted(b.pk for b in batched)
+    assert _left_by_the_move(batched[1]) == _left_by_the_move(single)
+    library, rows, events, mails = _left_by_the_move(single)
+    assert library == library_a.pk
+    assert [e[0] for e in events] == [
+        Action.TRANSFER_REQUESTED,
+        Action.TRANSFER_CANCELLED,
+        Action.TRANSFER_PULLED,
+    ]
+    assert events[1][-1]["reason"] == "moved_by_mtm"
+    assert events[2][-1] == {
+        "by": "mtm",
+        "from_library": branch_a.pk,
+        "transfer": "the move",
+    }
+    assert mails[-1][:2] == (MailKind.TRANSFER_PULLED, "en")
+    assert mails[-1][-1] == {"transfer": "the move", "by_mtm": True}
+    # Without a pending request: the same as the single move's pull alone.
+    for person in (batched[0], batched[2]):
+        assert _left_by_the_move(person) == (library, rows[1:], events[2:], mails[1:])
+
+
+def test_a_batch_with_one_borrower_who_cannot_move_moves_nobody(mtm_user, branch_a, library_a):
+    people = BorrowerFactory.create_batch(2, library=branch_a)
+    already = BorrowerFactory(library=library_a)
+    with pytest.raises(TransferRefused) as refused:
+        TransferRequest.move_many_by_mtm([*people, already], to_library=library_a, by=mtm_user)
+    assert refused.value.code == "same_library"
+    assert Borrower.objects.filter(library=branch_a).count() == 2
+    assert not TransferRequest.objects.exists()
+    assert not OutgoingMail.objects.filter(kind=MailKind.TRANSFER_PULLED).exists()
+
+
+def test_a_batch_takes_the_same_number_of_queries_for_3_and_30_borrowers(
+    mtm_user, branch_a, library_a, library_c, settings
+):
+    # The tasks are counted as enqueued, not run (the worker delivers the mail later).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    def move(size):
+        people = BorrowerFactory.create_batch(size, library=branch_a)
+        for person in people[::3]:
+            TransferRequest.request(person, to_library=library_c, by=None)
+        with CaptureQueriesContext(connection) as queries:
+            TransferRequest.move_many_by_mtm(people, to_library=library_a, by=mtm_user)
+        return len(queries)
+
+    assert move(3) == move(30)
