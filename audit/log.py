@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from core.bulk import create_many
+
 from .models import Action, AuditEvent
 
 
@@ -29,8 +31,45 @@ def record(
 ) -> AuditEvent:
     """Record one event. `fields` are names only, never values. `at` is for history
     recorded afterwards (the demo data's past registrations); otherwise now."""
+    event = _event(
+        action,
+        actor=actor,
+        borrower=borrower,
+        library=library,
+        fields=fields,
+        search_term=search_term,
+        at=at,
+        **detail,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(action: Action, events: Iterable[dict], *, actor=None) -> list[AuditEvent]:
+    """Record many events of one action by one actor in one INSERT (a batch job's
+    steps). Each dict holds record()'s other keywords (borrower, library, fields,
+    detail as keywords of its own), so every event is the one record() would write.
+    The log's append-only trigger guards UPDATE and DELETE only: a bulk INSERT is
+    an ordinary append."""
+    events = [_event(action, actor=actor, **event) for event in events]
+    create_many(AuditEvent, events)
+    return events
+
+
+def _event(
+    action: Action,
+    *,
+    actor=None,
+    borrower=None,
+    library=None,
+    fields: Iterable[str] = (),
+    search_term: str | None = None,
+    at=None,
+    **detail,
+) -> AuditEvent:
+    """The event, not yet saved: record() and record_many() write the same one."""
     staff = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         **({"at": at} if at is not None else {}),
         action=action,
         actor=staff,
