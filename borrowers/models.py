@@ -1,9 +1,15 @@
+import secrets
 import unicodedata
 import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, is_password_usable, make_password
+from django.contrib.auth.hashers import (
+    UNUSABLE_PASSWORD_PREFIX,
+    check_password,
+    is_password_usable,
+    make_password,
+)
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -11,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import borrower_throttle as throttle
-from audit.log import keyed_hash, record
+from audit.log import keyed_hash, record, record_many
 from audit.models import Action
 from core import languages
+from core.bulk import create_many
 from core.dates import validate_birth_date, validate_plausible_date
 from core.validators import validate_name
 from notifications.mail import queue_mail
@@ -166,6 +173,11 @@ class BorrowerQuerySet(models.QuerySet):
         # Lower(email) = lower(%s) is what the unique index serves.
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
+    def with_emails(self, emails) -> "BorrowerQuerySet":
+        """with_email for many addresses at once (the import's batches)."""
+        wanted = {email.strip().lower() for email in emails}
+        return self.alias(email_lower=Lower("email")).filter(email_lower__in=wanted)
+
     def for_token(self, token: str, *, purpose: str = "credentials") -> "Borrower | None":
         """The borrower a set-password link (credentials.py) was made for, while it is
         still valid: not expired, and neither password nor login details changed since."""
@@ -200,10 +212,83 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         self,
         *,
         by,
+        services=(),
+        send_credentials: bool = True,
+        via: str | None = None,
+        replaces: "Borrower | None" = None,
+        **account,
+    ) -> "Borrower":
+        """Create a borrower from a create form (`account`: build()'s keywords): the
+        agreement, the CREATED event and, when asked, the login details mail.
+
+        `via` names the door in the audit log when it is not a registrar's form
+        ("admin"); the events and the mail are the same. `replaces`: the LMA account
+        this one replaces (Borrower.replace_with_personnummer), named in the CREATED
+        event.
+
+        Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
+        refuses the row; nothing is then written.
+        """
+        borrower = self.build(by=by, **account)
+        try:
+            # A savepoint: the caller's transaction stays usable after a refused row.
+            with transaction.atomic():
+                borrower.save()
+                borrower.services.set(services)
+                door = {"via": via} if via else {}
+                link = {"replaces": str(replaces.code)} if replaces else {}
+                record(
+                    Action.CREATED,
+                    actor=by,
+                    borrower=borrower,
+                    at=account.get("at"),
+                    **door,
+                    **link,
+                )
+                if send_credentials:
+                    borrower._queue_credentials(by=by, **door)
+        except IntegrityError as error:
+            raise AlreadyRegistered from error
+        return borrower
+
+    def register_many(self, accounts: list[tuple["Borrower", list]], *, by, via: str) -> None:
+        """Accounts made by build(), each with its services, written in a few statements
+        (the import's batches): what register() writes for each, without mail.
+
+        Raises AlreadyRegistered when a unique constraint refuses one of them; nothing
+        of the batch is then written (a savepoint), and the caller can register the
+        accounts one by one to learn which.
+        """
+        borrowers = [borrower for borrower, _services in accounts]
+        for borrower in borrowers:
+            borrower.prepare_to_write()
+        through = self.model.services.through
+        try:
+            with transaction.atomic():
+                create_many(self.model, borrowers, ids=True)
+                create_many(
+                    through,
+                    [
+                        through(borrower_id=borrower.pk, service_id=service.pk)
+                        for borrower, services in accounts
+                        for service in services
+                    ],
+                )
+                record_many(
+                    Action.CREATED,
+                    ({"borrower": b, "at": b.created_at, "via": via} for b in borrowers),
+                    actor=by,
+                )
+        except IntegrityError as error:
+            raise AlreadyRegistered from error
+
+    def build(
+        self,
+        *,
+        by,
         identity: Identity,
         email: str,
         valid_until: date | None,
-        services=(),
         library=None,
         first_name: str = "",
         last_name: str = "",
@@ -211,30 +296,22 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
         guardian_name: str = "",
         minor: bool = False,
         protected: bool = False,
-        send_credentials: bool = True,
-        via: str | None = None,
-        replaces: "Borrower | None" = None,
         at: datetime | None = None,
         language: str = settings.LANGUAGE_CODE,
+        agreement_text: "AgreementText | None" = None,
     ) -> "Borrower":
-        """Create a borrower from a create form: the agreement, the CREATED event and,
-        when asked, the login details mail.
+        """The account register() saves, unsaved.
 
         A protected identity keeps only identifier, e-mail, validity and services
         (SPEC §2): no names, guardian, library, nor the staff account that would
         place it at a library. The audit log still records who created it.
 
-        `via` names the door in the audit log when it is not a registrar's form
-        ("admin"); the events and the mail are the same. `replaces`: the LMA account
-        this one replaces (Borrower.replace_with_personnummer), named in the CREATED
-        event. `at`: when the registration happened, for history recorded afterwards
-        (an account brought in from the old register, the demo data): the account's
+        `at`: when the registration happened, for history recorded afterwards (an
+        account brought in from the old register, the demo data): the account's
         creation, its agreement and its CREATED event are dated then, so that Statistik
         counts it in its month; otherwise now. `language`: the borrower's mail and own
-        pages; the agreement recorded as accepted is the text in force in that language.
-
-        Raises AlreadyRegistered when a unique constraint (identifier, e-mail)
-        refuses the row; nothing is then written.
+        pages; the agreement recorded as accepted is the text in force in that language
+        (`agreement_text`, when the caller already looked it up for many accounts).
         """
         now = at or timezone.now()
         borrower = self.model(
@@ -246,7 +323,7 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
             registered_as_minor=minor,
             agreement_accepted_at=now,
             agreement_accepted_by=by,
-            agreement_text=AgreementText.current(language, minor=minor),
+            agreement_text=agreement_text or AgreementText.current(language, minor=minor),
             language=languages.supported(language),
             created_at=now,
             created_by=by,
@@ -261,18 +338,6 @@ class BorrowerManager(models.Manager.from_queryset(BorrowerQuerySet)):
             if getattr(by, "library_id", None) is not None:
                 # A registrar's account would place the borrower at their library.
                 borrower.agreement_accepted_by = borrower.created_by = None
-        try:
-            # A savepoint: the caller's transaction stays usable after a refused row.
-            with transaction.atomic():
-                borrower.save()
-                borrower.services.set(services)
-                door = {"via": via} if via else {}
-                link = {"replaces": str(replaces.code)} if replaces else {}
-                record(Action.CREATED, actor=by, borrower=borrower, at=at, **door, **link)
-                if send_credentials:
-                    borrower._queue_credentials(by=by, **door)
-        except IntegrityError as error:
-            raise AlreadyRegistered from error
         return borrower
 
     # The set-password links: whoever holds one is the borrower, so there is no `by=`;
@@ -518,13 +583,20 @@ class Borrower(models.Model):
         return f"{self.first_name} {self.last_name}".strip() or self.email
 
     def save(self, *args, **kwargs):
-        if not self.password:
-            self.set_password(None)  # no usable password until one is chosen or set
-        self.name_key = name_key(self.first_name, self.last_name)
+        self.prepare_to_write()
         fields = kwargs.get("update_fields")
         if fields is not None and {"first_name", "last_name"} & set(fields):
             kwargs["update_fields"] = [*fields, "name_key"]
         super().save(*args, **kwargs)
+
+    def prepare_to_write(self) -> None:
+        """What every write of the row sets (save(), and bulk writes that skip it)."""
+        if not self.password:
+            # No usable password until one is chosen or set: Django's unusable form
+            # (make_password(None): "!" and 40 random characters), drawn in one call
+            # instead of forty, which an import of many accounts notices.
+            self.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+        self.name_key = name_key(self.first_name, self.last_name)
 
     @property
     def identity(self) -> Identity:

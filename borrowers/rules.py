@@ -175,7 +175,7 @@ def _excluding(queryset, exclude_pk):
     return queryset.exclude(pk=exclude_pk)
 
 
-def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
+def check_borrower_email(email: str, *, staff, exclude_pk=None, holders=None) -> str:
     """A borrower's e-mail (their login): not the staff member's own address, and
     no other borrower's, whatever the letter case (SPEC §2). Returns it stripped.
 
@@ -183,6 +183,10 @@ def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
     Policy for a protected identity's address: a registrar gets CONTACT_MTM, as
     for its identifier (nothing more is said); MTM, who manage it, hear that the
     address is taken.
+
+    `holders`: the borrowers holding the addresses of many rows, by lower-case
+    address (Borrower.objects.with_emails), when the caller looked them up at once
+    (the import's batches).
     """
     email = email.strip()
     if staff is not None and email.lower() == (staff.email or "").strip().lower():
@@ -193,8 +197,12 @@ def check_borrower_email(email: str, *, staff, exclude_pk=None) -> str:
             ),
             code="own_email",
         )
-    other = _excluding(Borrower.objects.with_email(email), exclude_pk)
-    other = other.only("protected_identity").first()
+    if holders is None:
+        other = _excluding(Borrower.objects.with_email(email), exclude_pk)
+        other = other.only("protected_identity").first()
+    else:
+        other = holders.get(email.lower())
+        other = None if other is None or other.pk == exclude_pk else other
     if other is None:
         return email
     if other.protected_identity and not _is_mtm(staff):

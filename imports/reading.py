@@ -106,6 +106,8 @@ class SourceFile:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # every CSV value: the one path a large file takes
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

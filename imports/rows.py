@@ -11,12 +11,14 @@ message belongs to. The differences from a form are history's own (docs/import.m
 - the agreement was accepted on the registration day, in the old system.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -142,11 +144,38 @@ class Problems:
             raise RowProblems(self.errors)
 
 
+class Memo:
+    """A run's answers of pure rules by their input: a file repeats its dates and
+    names thousands of times, and each is judged once. For one run only: the date
+    rules read the run's day."""
+
+    LIMIT = 100_000
+
+    def __init__(self):
+        self._answers: dict = {}
+
+    def __call__(self, rule, text: str):
+        key = (rule, text)
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) >= self.LIMIT:
+                self._answers.clear()
+            try:
+                answer = (rule(text), None)
+            except ValidationError as error:
+                answer = (None, error.error_list)
+            self._answers[key] = answer
+        if answer[1] is not None:
+            raise ValidationError(answer[1])
+        return answer[0]
+
+
 _DATE = SwedishDateField(required=False)
 
 
-def read_date(problems: Problems, row: dict, column: str) -> date | None:
-    return problems.check(column, _DATE.clean, row.get(column, ""))
+def read_date(problems: Problems, row: dict, column: str, memo: Memo) -> date | None:
+    text = row.get(column, "")
+    return problems.check(column, memo, _DATE.clean, text) if text else None
 
 
 def read_email(problems: Problems, text: str, column: str = "E-post") -> str | None:
@@ -165,7 +194,9 @@ def read_email(problems: Problems, text: str, column: str = "E-post") -> str | N
     return email
 
 
-def read_name(problems: Problems, row: dict, column: str, *, required, max_length, messages):
+def read_name(
+    problems: Problems, row: dict, column: str, *, required, max_length, messages, memo: Memo
+):
     name = row.get(column, "")
     if not name:
         if required:
@@ -174,14 +205,16 @@ def read_name(problems: Problems, row: dict, column: str, *, required, max_lengt
     if len(name) > max_length:
         problems.add(column, gettext(messages["max_length"]))
         return ""
-    problems.check(column, validate_name, name)
+    problems.check(column, memo, validate_name, name)
     return name
 
 
-def read_password(problems: Problems, row: dict) -> str:
-    """The old hash as stored (imports/passwords.py); "" for none."""
+def read_password(problems: Problems, row: dict, hashes: passwords.Prewrapped | None) -> str:
+    """The old hash as stored (imports/passwords.py); "" for none. `hashes`: the
+    run's hashes wrapped ahead."""
+    stored_hash = passwords.stored_hash if hashes is None else hashes.stored_hash
     try:
-        return passwords.stored_hash(row.get("Lösenordshash", ""))
+        return stored_hash(row.get("Lösenordshash", ""))
     except ValueError:
         problems.add(
             "Lösenordshash",
@@ -193,26 +226,87 @@ def read_password(problems: Problems, row: dict) -> str:
 
 
 def staff_email_taken(email: str, *, exclude_pk=None) -> bool:
-    return StaffUser.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
+    return StaffUser.objects.with_email(email).exclude(pk=exclude_pk).exists()
+
+
+@contextmanager
+def _exact_indexes_only():
+    """PostgreSQL: no bitmap scans for the batch look-ups, which rules out the
+    e-mail trigram index (GIN has only bitmap scans) for an exact look-up. The
+    planner chose it while the run's own rows grew the table past what its
+    statistics said: seconds a batch, against milliseconds by the unique index
+    (docs/performance.md). SET LOCAL, reset afterwards: the run's transaction
+    plans everything else as usual."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_bitmapscan")
+
+
+class Known:
+    """What the registry holds for a batch of borrower rows, looked up at once (three
+    queries instead of three a row): borrowers by identifier, and the borrowers and
+    staff accounts using the rows' e-mail addresses."""
+
+    def __init__(self, identifiers, emails):
+        # order_by(): no sorting of what becomes a dict.
+        found = Borrower.objects.filter(identifier__in=identifiers).select_related("library")
+        with _exact_indexes_only():
+            self.borrowers = {borrower.identifier: borrower for borrower in found.order_by()}
+            holders = Borrower.objects.with_emails(emails).only("email", "protected_identity")
+            self.email_holders = {b.email.lower(): b for b in holders.order_by()}
+        staff = StaffUser.objects.with_emails(emails).order_by().values_list("email", flat=True)
+        self.staff_emails = {email.upper() for email in staff}
+
+    def staff_email_taken(self, email: str) -> bool:
+        return email.strip().upper() in self.staff_emails
 
 
 # --- borrowers -------------------------------------------------------------------------
+
+
+def identifier_key(row: dict, *, today) -> str:
+    """The identifier as stored, when the row's number reads as one; "" otherwise."""
+    try:
+        if row.get(PERSONAL):
+            return parse_personal_number(row[PERSONAL], today=today).value
+        if row.get(LMA):
+            return parse_lma_number(row[LMA]).value
+    except IdentityError:
+        pass
+    return ""
 
 
 class BorrowerRules:
     """Judges borrower rows against the rules and the registry. `services` and
     `libraries` are looked up once per run."""
 
-    def __init__(self, *, today: date):
+    def __init__(self, *, today: date, hashes: passwords.Prewrapped | None = None):
         self.today = today
+        self.hashes = hashes
+        self.memo = Memo()
         self.services = {s.name.casefold(): s for s in Service.objects.filter(published=True)}
         self._libraries: dict[str, Library | None] = {}
 
     def library(self, sigel: str) -> Library | None:
-        key = sigel.casefold()
+        key = sigel.strip().upper()
         if key not in self._libraries:
             self._libraries[key] = Library.objects.with_sigel(sigel).first()
         return self._libraries[key]
+
+    def _know_libraries(self, sigels: set[str]) -> None:
+        """Look up the libraries of a batch not met before, in one query."""
+        wanted = {sigel.strip().upper() for sigel in sigels} - set(self._libraries) - {""}
+        if not wanted:
+            return
+        found = Library.objects.with_sigels(wanted)
+        self._libraries.update({library.sigel.upper(): library for library in found})
+        self._libraries.update({key: None for key in wanted - set(self._libraries)})
 
     def identity(self, problems: Problems, row: dict) -> tuple[Identity | None, bool, bool]:
         """The identifier as the kind says: (identity, lma, registered as minor)."""
@@ -247,8 +341,16 @@ class BorrowerRules:
             return None, lma, minor
         return identity, lma, minor
 
-    def judge(self, row: dict) -> Judged:
-        """The row's account as register() takes it, or RowProblems."""
+    def look_up(self, rows: list[dict], identifiers: set[str]) -> Known:
+        """The registry's side of a batch of rows (`identifiers`: their identifier_key),
+        for judge()."""
+        self._know_libraries({row.get("Bibliotek", "") for row in rows})
+        emails = {row["E-post"].strip() for row in rows if row.get("E-post", "").strip()}
+        return Known(identifiers - {""}, emails)
+
+    def judge(self, row: dict, known: Known) -> Judged:
+        """The row's account as register() takes it, or RowProblems. `known`: look_up()
+        of the row's batch."""
         problems = Problems()
         today = self.today
         identity, lma, minor = self.identity(problems, row)
@@ -257,7 +359,7 @@ class BorrowerRules:
             problems.add("Skyddad identitet", gettext("Write ja or nej."))
             protected = False
 
-        registered = read_date(problems, row, "Registrerad")
+        registered = read_date(problems, row, "Registrerad", self.memo)
         if registered is not None and registered > today:
             problems.add("Registrerad", gettext("The registration day cannot be later than today."))
             registered = None
@@ -266,7 +368,7 @@ class BorrowerRules:
         if registered is not None and registered < today:
             at = timezone.make_aware(datetime.combine(registered, time(12)))
         registered = registered or today
-        last_login = read_date(problems, row, "Senast inloggad")
+        last_login = read_date(problems, row, "Senast inloggad", self.memo)
 
         if identity is not None and not lma:
             adult_now = identity.is_adult_on(today)
@@ -290,9 +392,9 @@ class BorrowerRules:
 
         # Validity: per kind, except that a date in the past is history (imported expired).
         column = "Giltighetstid t.o.m."
-        valid_until = read_date(problems, row, column)
+        valid_until = read_date(problems, row, column, self.memo)
         if lma:
-            card = read_date(problems, row, "LMA-kortets giltighetstid")
+            card = read_date(problems, row, "LMA-kortets giltighetstid", self.memo)
             if card is not None:
                 column, valid_until = "LMA-kortets giltighetstid", card
         if identity is not None and column not in dict(problems.errors):
@@ -307,6 +409,7 @@ class BorrowerRules:
             "Förnamn",
             required=not protected,
             max_length=100,
+            memo=self.memo,
             messages={
                 "required": _("Enter the borrower's first name."),
                 "max_length": _("The first name can be at most 100 characters long."),
@@ -318,6 +421,7 @@ class BorrowerRules:
             "Efternamn",
             required=not protected,
             max_length=100,
+            memo=self.memo,
             messages={
                 "required": _("Enter the borrower's last name."),
                 "max_length": _("The last name can be at most 100 characters long."),
@@ -326,7 +430,9 @@ class BorrowerRules:
 
         guardian_birth_date, guardian_name = None, ""
         if minor and not protected:
-            guardian_birth_date = read_date(problems, row, "Vårdnadshavarens födelsedatum")
+            guardian_birth_date = read_date(
+                problems, row, "Vårdnadshavarens födelsedatum", self.memo
+            )
             if guardian_birth_date is None:
                 if "Vårdnadshavarens födelsedatum" not in dict(problems.errors):
                     problems.add(
@@ -346,6 +452,7 @@ class BorrowerRules:
                 "Vårdnadshavarens namn",
                 required=lma,
                 max_length=200,
+                memo=self.memo,
                 messages={
                     "required": _("Enter the guardian's name."),
                     "max_length": _("The guardian's name can be at most 200 characters long."),
@@ -377,14 +484,12 @@ class BorrowerRules:
                 services.append(service)
 
         email = read_email(problems, row.get("E-post", ""))
-        password = read_password(problems, row)
+        password = read_password(problems, row, self.hashes)
 
         # The registry: keyed by the identifier, the account is this row's earlier import.
         existing = None
         if identity is not None:
-            existing = (
-                Borrower.objects.filter(identifier=identity.value).select_related("library").first()
-            )
+            existing = known.borrowers.get(identity.value)
             if existing is not None:
                 if existing.protected_identity:
                     if not protected:
@@ -400,9 +505,14 @@ class BorrowerRules:
         if email is not None:
             exclude = existing.pk if existing is not None else None
             email = problems.check(
-                "E-post", check_borrower_email, email, staff=None, exclude_pk=exclude
+                "E-post",
+                check_borrower_email,
+                email,
+                staff=None,
+                exclude_pk=exclude,
+                holders=known.email_holders,
             )
-            if email is not None and staff_email_taken(email):
+            if email is not None and known.staff_email_taken(email):
                 problems.add("E-post", gettext(STAFF_EMAIL_TAKEN))
 
         language = read_language(problems, row)
@@ -450,6 +560,7 @@ class StaffRules:
                 column,
                 required=False,
                 max_length=150,
+                memo=self.libraries.memo,
                 messages={
                     "required": "",
                     "max_length": _("The name can be at most 150 characters long."),
@@ -480,7 +591,7 @@ class StaffRules:
                     problems.add(column, message)
         existing = None
         if email is not None:
-            existing = StaffUser.objects.filter(email__iexact=email).first()
+            existing = StaffUser.objects.with_email(email).first()
             if existing is not None and (existing.library_id != getattr(library, "pk", None)):
                 where = existing.library.name if existing.library_id else "MTM"
                 problems.add(
@@ -494,7 +605,7 @@ class StaffRules:
                 existing = None
             if Borrower.objects.with_email(email).exists():
                 problems.add("E-post", gettext(STAFF_EMAIL_TAKEN))
-        password = read_password(problems, row)
+        password = read_password(problems, row, self.libraries.hashes)
         problems.raise_if_any()
         return Judged(
             values={

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_name
@@ -96,6 +96,12 @@ class LibraryQuerySet(models.QuerySet):
         if not sigel:
             return self.none()
         return self.filter(sigel__iexact=sigel)
+
+    def with_sigels(self, sigels):
+        """with_sigel for many at once (the import's batches): the same comparison,
+        UPPER on both sides, as one IN."""
+        wanted = {sigel.strip().upper() for sigel in sigels} - {""}
+        return self.alias(sigel_upper=Upper("sigel")).filter(sigel_upper__in=wanted)
 
     def in_directory_or_active(self):
         """What the account application may name: an active library, or a main library
