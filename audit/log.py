@@ -70,12 +70,15 @@ def _event(
 ) -> AuditEvent:
     """The event, not yet saved: record() and record_many() write the same one."""
     staff = actor if getattr(actor, "is_authenticated", False) else None
+    if library is None:
+        library = getattr(borrower, "library", None)
+    # Ids, not instances: the cheaper way into a model, which a batch of many notices.
     return AuditEvent(
         **({"at": at} if at is not None else {}),
         action=action,
-        actor=staff,
+        actor_id=staff.pk if staff else None,
         actor_role=(staff.role or ("mtm" if staff.is_staff else "")) if staff else "",
-        library=library if library is not None else getattr(borrower, "library", None),
+        library_id=library.pk if library is not None else None,
         borrower_code=getattr(borrower, "code", None),
         fields=sorted(fields),
         search_hash=keyed_hash(search_term) if search_term else "",

@@ -325,7 +325,7 @@ class Importer:
                 )
             return
         borrowers = [borrower for borrower, _services in accounts]
-        create_many(ImportedAccount, [ImportedAccount(borrower=b) for b in borrowers])
+        create_many(ImportedAccount, [ImportedAccount(borrower_id=b.pk) for b in borrowers])
         record_many(
             Action.IMPORTED,
             (

@@ -119,3 +119,30 @@ def test_the_batch_look_up_finds_addresses_whatever_their_case(db, case):
     known = Known(set(), {email})
 
     assert known.email_holders[email.lower()].pk == borrower.pk
+
+
+def test_the_same_wrong_date_on_many_rows_is_an_error_on_each(library, borrowers_file):
+    """Dates and names are judged once a run (rows.Memo): a repeated wrong value is
+    still every row's error, a repeated right one every row's value."""
+    rows = _rows(4)
+    for row in rows[:2]:
+        row["Registrerad"] = "2019-02-30"
+
+    summary = run(borrowers_file(*rows))
+
+    assert (summary.imported, summary.errors) == (2, 2)
+    assert [(row, column) for row, column, _text in messages(summary)] == [
+        (2, "Registrerad"),
+        (3, "Registrerad"),
+    ]
+    assert {b.created_at.date().isoformat() for b in Borrower.objects.all()} == {"2019-05-02"}
+
+
+def test_the_look_ups_leave_the_transactions_planner_as_it_was(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        Known({"190001010000"}, {"a@post.example"})
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone()[0] == "on"

@@ -14,7 +14,7 @@ from accounts.models import StaffUser
 from borrowers.models import Borrower
 from selfservice.models import ServiceToken
 
-from .conftest import borrower_row, messages, run, staff_row
+from .conftest import ADULT_2, borrower_row, messages, run, staff_row
 
 PASSWORD = "gamla-lösenordet-1"
 
@@ -125,3 +125,28 @@ def test_an_unreadable_hash_is_an_error(library, borrowers_file):
 
     assert summary.imported == 0
     assert messages(summary)[0][1] == "Lösenordshash"
+
+
+def test_salted_sha1_is_wrapped_in_argon2id_never_stored_as_it_was(library, borrowers_file):
+    """The wrap: Argon2id at one of OWASP's recommended settings (7 MiB, five passes), the
+    SHA-1 digest nowhere in the stored value; an unreadable {SSHA} refuses its row
+    only. Hashes are wrapped ahead of their rows in a thread (imports.passwords)."""
+    old = ssha_hash()
+    rows = [
+        borrower_row(**{"Lösenordshash": old}),
+        borrower_row(
+            **{
+                "Person-/Samordningsnummer": ADULT_2,
+                "E-post": "b@post.example",
+                "Lösenordshash": "{SSHA}inte base64!",
+            }
+        ),
+    ]
+
+    summary = run(borrowers_file(*rows))
+
+    assert (summary.imported, messages(summary)[0][:2]) == (1, (3, "Lösenordshash"))
+    stored = Borrower.objects.get().password
+    digest_hex = base64.b64decode(old[6:])[:20].hex()
+    assert stored.startswith("assha$") and digest_hex not in stored and old[6:] not in stored
+    assert "$argon2id$v=19$m=7168,t=5,p=1$" in stored

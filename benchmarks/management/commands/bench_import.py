@@ -23,6 +23,8 @@ from benchmarks import import_file
 from imports.run import Importer
 from libraries.models import Library, Municipality
 
+TARGET_RATIO = 4
+TARGET_RSS_MB = 300
 TABLES = [
     "borrowers_borrower",
     "borrowers_borrower_services",
@@ -59,9 +61,15 @@ class Command(BaseCommand):
             f"Import: {seconds:.1f} s, {rows / seconds:.0f} rows/s; "
             f"peak RSS {rss_peak} MB (before the import {rss_before} MB)"
         )
+        ratio = seconds / copy_seconds
         self.stdout.write(
             f"COPY floor: {copy_seconds:.2f} s for {copied} rows; "
-            f"ratio {seconds / copy_seconds:.1f}x; load average {load}"
+            f"ratio {ratio:.1f}x; load average {load}"
+        )
+        met = {True: "met", False: "NOT met"}
+        self.stdout.write(
+            f"Targets: at most {TARGET_RATIO}x the COPY floor: {met[ratio <= TARGET_RATIO]}; "
+            f"peak RSS at most {TARGET_RSS_MB} MB: {met[rss_peak <= TARGET_RSS_MB]}"
         )
 
     def _libraries(self, count: int) -> list[str]:
