@@ -22,6 +22,7 @@ from accounts.models import LoginFailure
 from audit.log import keyed_hash, record
 from audit.models import Action, AuditEvent
 from borrowers.lookups import lookup_email_term
+from borrowers.merge import merged_codes
 from borrowers.models import Borrower
 from notifications.models import OutgoingMail
 from transfers.models import TransferRequest
@@ -131,8 +132,10 @@ def _audit_log(borrower: Borrower, shown: Shown) -> list[dict]:
     searched = [keyed_hash(borrower.identifier)]
     if borrower.email:
         searched.append(keyed_hash(lookup_email_term(borrower.email)))
+    # The history of accounts merged into this one is the person's too (merged_codes).
+    codes = merged_codes(borrower.code)
     events = (
-        AuditEvent.objects.filter(Q(borrower_code=borrower.code) | Q(search_hash__in=searched))
+        AuditEvent.objects.filter(Q(borrower_code__in=codes) | Q(search_hash__in=searched))
         .select_related("actor__library", "library")
         .order_by("at", "pk")
     )

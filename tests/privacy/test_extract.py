@@ -13,6 +13,7 @@ from accounts import borrower_throttle as throttle
 from accounts.models import LoginFailure
 from audit.log import record
 from audit.models import Action, AuditEvent
+from borrowers.merge import merge
 from borrowers.models import ExpiryReminder, Service
 from notifications.models import MailKind, MailStatus, OutgoingMail
 from privacy.extract import TABLES
@@ -101,6 +102,23 @@ def test_the_admins_extract_holds_every_category(client, mtm_staff, borrower, hi
     actions = [(e["action"], e["by"]) for e in data["audit_log"]]
     assert ("visad", "Bibliotek A") in actions  # who viewed, by library
     assert ("sökning", "Bibliotek B") in actions  # a search for the number (by keyed hash)
+
+
+def test_the_extract_holds_the_history_of_an_account_merged_into_this_one(
+    client, mtm_staff, borrower, library_a, registrar_b
+):
+    """One person, two accounts, joined (Slå ihop konton): the audit log cannot be
+    re-pointed, so the kept account's extract follows the merge to the other's events."""
+    second = BorrowerFactory(library=library_a, email="lena.andra@post.example")
+    record(Action.VIEWED, actor=registrar_b, borrower=second)
+    merge(keep=borrower, other=second, by=mtm_staff, sources={})
+
+    client.force_login(mtm_staff)
+    data = json.loads(client.get(extract_url(borrower), {"format": "json"}).content)
+
+    actions = [(e["action"], e["by"]) for e in data["audit_log"]]
+    assert ("visad", "Bibliotek B") in actions  # the other account's event
+    assert "lena.andra@" not in json.dumps(data["account"])
 
 
 def test_no_other_borrowers_data(client, mtm_staff, borrower, history):
