@@ -32,7 +32,8 @@ def test_library_staff_apply_and_mtm_approves(page, login_as, library_a, branch_
     assert page.get_by_role("heading", name=branch_a.name).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Välj detta bibliotek").click()
-    assert branch_a.name in page.content()
+    # expect() waits for the next page; page.content() read mid-navigation can be empty.
+    expect(page.locator("body")).to_contain_text(branch_a.name)
     assert_accessible(page)
 
     # Sent half-filled: the error summary, focused, linking to the fields.
