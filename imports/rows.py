@@ -225,10 +225,6 @@ def read_password(problems: Problems, row: dict, hashes: passwords.Prewrapped | 
         return ""
 
 
-def staff_email_taken(email: str, *, exclude_pk=None) -> bool:
-    return StaffUser.objects.with_email(email).exclude(pk=exclude_pk).exists()
-
-
 @contextmanager
 def _exact_indexes_only():
     """PostgreSQL: no bitmap scans for the batch look-ups, which rules out the

@@ -103,20 +103,6 @@ class _DryRun(Exception):
     pass
 
 
-#: The fields an import may change on an account it brought in earlier.
-UPDATED_FIELDS = (
-    "email",
-    "valid_until",
-    "first_name",
-    "last_name",
-    "guardian_birth_date",
-    "guardian_name",
-    "registered_as_minor",
-    "last_login",
-    "language",
-)
-
-
 #: Borrower rows judged and written together: the registry is asked once per batch,
 #: and the batch's new accounts are written in a few statements.
 BATCH_SIZE = 1000
@@ -147,6 +133,7 @@ class Importer:
         self._agreements: dict[tuple[str, bool], AgreementText | None] = {}
         self._allowed: set[int] | None = None
         self._analyzed_at = 0
+        self._keys: dict[int, Iterator[str]] = {}  # per source: the first pass's keys
 
     # --- the run --------------------------------------------------------------------
 
@@ -205,7 +192,6 @@ class Importer:
         which also starts wrapping the rows' {SSHA} hashes and keeps each row's
         identifier_key for the second)."""
         numbers, emails, total = Counter(), Counter(), 0
-        self._keys: dict[int, Iterator[str]] = {}
         for source in sources:
             keys = []
             for _number, row in source.rows():
@@ -222,11 +208,11 @@ class Importer:
 
     def _keep_statistics(self) -> None:
         """PostgreSQL plans the batches' look-ups by its statistics of the borrower
-        table, which the run's own rows leave behind: on a table it believes small it
-        chose the e-mail trigram index for an exact look-up, seconds a batch instead
-        of milliseconds (docs/performance.md). ANALYZE, which counts this
-        transaction's rows too, each time the run has doubled what it wrote, so the
-        look-ups keep using the unique indexes at a handful of ANALYZEs in all."""
+        table, which the run's own rows leave behind: believing the table small, it
+        reads all of it for each batch, a cost that grows with the run
+        (docs/performance.md). ANALYZE, which counts this transaction's rows too,
+        each time the run has doubled what it wrote, so the look-ups keep using the
+        unique indexes, at a handful of ANALYZEs in all."""
         written = self.summary.imported
         if connection.vendor != "postgresql" or written < max(ANALYZE_FROM, 2 * self._analyzed_at):
             return
