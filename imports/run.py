@@ -15,6 +15,7 @@ Borrower.update_details; a row that changes nothing leaves no trace. The import
 never queues mail.
 """
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -147,6 +148,10 @@ class Importer:
                 self._error(name, None, "", str(error))
         sources.sort(key=lambda s: s.kind is not FileKind.STAFF)
         hashes = Prewrapped()
+        # The cyclic garbage collector's full passes would scan everything alive, the
+        # process's own modules and objects too, again and again during a large run:
+        # freeze() sets what is alive now aside until the run ends.
+        gc.freeze()
         try:
             numbers, emails, total = self._count_keys(sources, hashes)
             self._twice = (
@@ -157,6 +162,7 @@ class Importer:
             self._write(sources, hashes)
         finally:
             hashes.close()
+            gc.unfreeze()
         order = {name: index for index, (_path, name) in enumerate(files)}
         self.summary.messages.sort(key=lambda m: (order.get(m.file, 0), m.row or 0))
         self.summary.committed = self.commit
