@@ -8,9 +8,10 @@ picked and locked here (SELECT … FOR UPDATE, which skips a borrower pulled awa
 meanwhile), read fresh under its locks by the move, its pending requests fetched,
 locked and withdrawn in one UPDATE with one INSERT of their events, the borrowers
 moved in one UPDATE, and one write each of the pulled transfer rows, the audit
-events (audit.log.record_many, a COPY on PostgreSQL) and the mails (notifications.mail.queue_mails: the
-rows, and one task that gives each mail its own delivery task in the worker).
-10,000 borrowers in 3–4 s on PostgreSQL (make bench-move, docs/performance.md).
+events (audit.log.record_many, a COPY on PostgreSQL) and the mails
+(notifications.mail.queue_mails: the rows, and one task that gives each mail its
+own delivery task in the worker). 10,000 borrowers in 3 to 4 s on PostgreSQL
+(make bench-move, docs/performance.md).
 
 Resumable and exactly-once: the job (LibraryMove) is processed in batches by
 borrower id; each batch's moves, their mails and the job's progress commit in one
