@@ -10,6 +10,16 @@ from notifications.models import MailKind
 from .models import StaffUser
 
 
+def set_password_link(user) -> dict:
+    """A staff mail's set-password link and how long it lasts: the welcome, the
+    reset and the import's invitation."""
+    return {
+        "user": user,
+        "link": _set_password_link(user),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+
+
 def _set_password_link(user) -> str:
     """A single-use, time-limited link, minted at delivery (never stored). The token
     is in the query string, which the access logs leave out (docs/security.md, "No secret
@@ -26,11 +36,7 @@ def staff_link(context: dict) -> dict | None:
     user = StaffUser.objects.filter(pk=context["user"], is_active=True).first()
     if user is None:
         return None
-    return {
-        "user": user,
-        "link": _set_password_link(user),
-        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-    }
+    return set_password_link(user)
 
 
 @mail_context(MailKind.STAFF_PASSWORD_CHANGED)

@@ -12,21 +12,31 @@ from .credentials import CREDENTIALS_MAX_AGE, make_token
 from .models import Borrower
 
 
+def password_link(borrower, *, link: bool = True) -> dict:
+    """A borrower mail's set-password link (None unless `link`) and how long it lasts.
+    The token is minted here, in the worker, so it is never stored; it goes in the
+    query string, which the access logs leave out. Links are built from SITE_URL,
+    never from a request's Host header."""
+    url = None
+    if link:
+        query = urlencode({"token": make_token(borrower)})
+        url = f"{settings.SITE_URL}{reverse('borrowers:password_link')}?{query}"
+    return {
+        "link": url,
+        "valid_days": CREDENTIALS_MAX_AGE.days,
+        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+    }
+
+
 @mail_context(MailKind.BORROWER_CREDENTIALS)
 def credentials(context: dict) -> dict | None:
-    """Login and a set-password link. The token is minted here, in the worker, so
-    it is never stored; the mail holds no identity number and no name."""
+    """Login and a set-password link; the mail holds no identity number and no name."""
     borrower = Borrower.objects.filter(pk=context["borrower"]).first()
     if borrower is None:
         return None  # deleted before the mail left: nothing to send
-    # The token in the query string, which the access logs leave out.
-    path = f"{reverse('borrowers:password_link')}?{urlencode({'token': make_token(borrower)})}"
     return {
         "email": borrower.email,
-        # Links are built from SITE_URL, never from a request's Host header.
-        "link": settings.SITE_URL + path,
-        "valid_days": CREDENTIALS_MAX_AGE.days,
-        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+        **password_link(borrower),
         "protected": borrower.protected_identity,
     }
 
@@ -38,16 +48,9 @@ def lma_replaced(context: dict) -> dict | None:
     borrower = Borrower.objects.filter(pk=context["borrower"]).first()
     if borrower is None:
         return None
-    link = None
-    if context.get("link"):
-        # The token in the query string, as for the login details.
-        query = urlencode({"token": make_token(borrower)})
-        link = f"{settings.SITE_URL}{reverse('borrowers:password_link')}?{query}"
     return {
         "email": borrower.email,
-        "link": link,
-        "valid_days": CREDENTIALS_MAX_AGE.days,
-        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+        **password_link(borrower, link=bool(context.get("link"))),
         "has_password": borrower.has_usable_password(),
     }
 

@@ -10,18 +10,15 @@ once (ImportedAccount.invited_at); the import itself never sends mail.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
-from accounts.mails import _set_password_link
+from accounts.mails import set_password_link
 from accounts.models import StaffUser
 from audit.log import record
 from audit.models import Action
-from borrowers.credentials import CREDENTIALS_MAX_AGE, make_token
+from borrowers.mails import password_link
 from borrowers.models import Borrower
 from notifications.mail import mail_context, queue_mails
 from notifications.models import MailKind
@@ -83,12 +80,9 @@ def borrower_invitation(context: dict) -> dict | None:
     borrower = Borrower.objects.filter(pk=context["borrower"]).first()
     if borrower is None or borrower.has_usable_password():
         return None  # deleted, or a password chosen meanwhile: nothing to send
-    path = f"{reverse('borrowers:password_link')}?{urlencode({'token': make_token(borrower)})}"
     return {
         "email": borrower.email,
-        "link": settings.SITE_URL + path,
-        "valid_days": CREDENTIALS_MAX_AGE.days,
-        "link_valid_until": timezone.localdate(timezone.now() + CREDENTIALS_MAX_AGE),
+        **password_link(borrower),
         "protected": borrower.protected_identity,
     }
 
@@ -98,8 +92,4 @@ def staff_invitation(context: dict) -> dict | None:
     user = StaffUser.objects.filter(pk=context["user"], is_active=True).first()
     if user is None or user.has_usable_password():
         return None
-    return {
-        "user": user,
-        "link": _set_password_link(user),
-        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-    }
+    return set_password_link(user)
