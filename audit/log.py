@@ -18,29 +18,11 @@ def keyed_hash(term: str) -> str:
     return hmac.new(key, term.encode(), hashlib.sha256).hexdigest()
 
 
-def record(
-    action: Action,
-    *,
-    actor=None,
-    borrower=None,
-    library=None,
-    fields: Iterable[str] = (),
-    search_term: str | None = None,
-    at=None,
-    **detail,
-) -> AuditEvent:
-    """Record one event. `fields` are names only, never values. `at` is for history
-    recorded afterwards (the demo data's past registrations); otherwise now."""
-    event = _event(
-        action,
-        actor=actor,
-        borrower=borrower,
-        library=library,
-        fields=fields,
-        search_term=search_term,
-        at=at,
-        **detail,
-    )
+def record(action: Action, **keywords) -> AuditEvent:
+    """Record one event (`keywords`: _event's). `fields` are names only, never
+    values. `at` is for history recorded afterwards (the demo data's past
+    registrations); otherwise now."""
+    event = _event(action, **keywords)
     event.save(force_insert=True)
     return event
 
