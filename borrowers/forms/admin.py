@@ -186,10 +186,14 @@ class BorrowerAdminForm(LanguageFieldMixin, GuardianBirthDateMixin, ModelForm):
                 identity.kind,
                 cleaned.get("valid_until"),
                 today=self.today,
-                saved=self.instance.valid_until if self.instance.pk else None,
+                saved=self._saved_validity(),
             )
         except forms.ValidationError as error:
             self.add_error("valid_until", error)
+
+    def _saved_validity(self):
+        """The stored date that, unchanged, is not judged again (as in an edit)."""
+        return self.instance.valid_until if self.instance.pk else None
 
     def _check_guardian(self, identity: Identity, cleaned: dict) -> None:
         minor = identity.is_minor_on(

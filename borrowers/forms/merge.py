@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from borrowers.identity import MESSAGES, IdentityError, parse_any_identifier
-from borrowers.rules import check_borrower_email, check_identifier_free, check_valid_until
+from borrowers.rules import check_borrower_email, check_identifier_free
 
 from .admin import BorrowerAdminForm
 
@@ -43,18 +43,8 @@ class MergeRulesForm(BorrowerAdminForm):
         # merged; its unique constraint guards the save (the other account goes first).
         return {*super()._get_validation_exclusions(), "email"}
 
-    def _check_validity(self, identity, cleaned: dict) -> None:
-        if "valid_until" in self.errors:
-            return
-        try:
-            check_valid_until(
-                identity.kind,
-                cleaned.get("valid_until"),
-                today=self.today,
-                saved=self.saved_validity,
-            )
-        except forms.ValidationError as error:
-            self.add_error("valid_until", error)
+    def _saved_validity(self):
+        return self.saved_validity
 
 
 def rules_form(keep, values: dict, *, pair, staff, saved_validity) -> MergeRulesForm:
